@@ -1,0 +1,7 @@
+"""`python -m codesim`."""
+
+import sys
+
+from codesim.cli import main
+
+sys.exit(main())

@@ -1,0 +1,42 @@
+"""The provider/model flags shared by `run` and `solve`, and building a ChatModel from them."""
+
+from __future__ import annotations
+
+import argparse
+
+from codesim.llm.factory import PROVIDER_NAMES, ModelConfig
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """Add --provider, --model, --base-url, sampling and limit flags."""
+    group = parser.add_argument_group("model")
+    group.add_argument("--provider", default="local", help=f"one of: {', '.join(PROVIDER_NAMES)} (default: local)")
+    group.add_argument("--model", default=None, help="model name (default: the provider's default)")
+    group.add_argument("--base-url", default=None, help="endpoint of an OpenAI-compatible server")
+    group.add_argument("--temperature", type=float, default=0.0)
+    group.add_argument("--top-p", type=float, default=None)
+    group.add_argument("--max-tokens", type=int, default=2048)
+    group.add_argument("--seed", type=int, default=None)
+    group.add_argument("--request-timeout", type=float, default=300.0, help="seconds per request")
+    group.add_argument("--max-retries", type=int, default=6)
+    group.add_argument("--rpm", type=float, default=None, help="requests-per-minute limit")
+    group.add_argument("--llm-concurrency", type=int, default=None, help="max requests in flight")
+    group.add_argument("--no-cache", action="store_true", help="do not read or write the response cache")
+
+
+def model_config_from_args(args: argparse.Namespace) -> ModelConfig:
+    """The ModelConfig described by the flags of `add_model_options`."""
+    return ModelConfig(
+        provider=args.provider,
+        model=args.model,
+        base_url=args.base_url,
+        temperature=args.temperature,
+        top_p=args.top_p,
+        max_tokens=args.max_tokens,
+        seed=args.seed,
+        request_timeout_s=args.request_timeout,
+        max_retries=args.max_retries,
+        requests_per_minute=args.rpm,
+        max_concurrency=args.llm_concurrency,
+        use_cache=not args.no_cache,
+    )

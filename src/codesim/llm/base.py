@@ -1,0 +1,94 @@
+"""The one interface every LLM provider implements, and the types it speaks."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class ChatParams:
+    """Every parameter that determines an answer (all of it goes into the cache key)."""
+
+    model: str
+    temperature: float = 0.0
+    top_p: float | None = None
+    max_tokens: int = 2048
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    sample_index: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able rendering."""
+        data = asdict(self)
+        data["stop"] = list(self.stop)
+        return data
+
+
+@dataclass
+class Usage:
+    """What one call cost."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    retries: int = 0
+    estimated: bool = False  # token counts were estimated because the provider gave none
+
+
+@dataclass
+class ChatResult:
+    """A model answer. On a cache hit `usage` is the original call's and `cached` is True."""
+
+    text: str
+    usage: Usage = field(default_factory=Usage)
+    cached: bool = False
+
+    @property
+    def new_prompt_tokens(self) -> int:
+        """Prompt tokens spent by this call (zero on a cache hit)."""
+        return 0 if self.cached else self.usage.prompt_tokens
+
+    @property
+    def new_completion_tokens(self) -> int:
+        """Completion tokens spent by this call (zero on a cache hit)."""
+        return 0 if self.cached else self.usage.completion_tokens
+
+
+class TransientError(Exception):
+    """A failure worth retrying (429, 5xx, connection error, timeout)."""
+
+    def __init__(self, cause: str, retry_after: float | None = None) -> None:
+        super().__init__(cause)
+        self.retry_after = retry_after
+
+
+class PermanentError(Exception):
+    """A failure that retrying will not fix (4xx other than 429, malformed answer)."""
+
+
+class Provider(abc.ABC):
+    """A raw connection to one LLM service. Implementations translate errors into
+    `TransientError` / `PermanentError`; retries, caching and limits live in `ChatModel`."""
+
+    name: str = "provider"
+    base_url: str | None = None
+
+    @abc.abstractmethod
+    async def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage | None]:
+        """Send one request; return the answer text and the reported token usage, or None
+        for the usage when the service reported none."""
+
+    async def aclose(self) -> None:
+        """Release connections."""

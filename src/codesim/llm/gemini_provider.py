@@ -1,0 +1,79 @@
+"""Google Gemini `generateContent` via the official `google-genai` client."""
+
+from __future__ import annotations
+
+import importlib
+
+from codesim.errors import UsageError
+from codesim.llm.base import ChatParams, Message, PermanentError, Provider, TransientError, Usage
+from codesim.llm.http_errors import status_error
+
+try:
+    from google import genai
+    from google.genai import errors as genai_errors
+    from google.genai import types as genai_types
+except ModuleNotFoundError:  # optional extra
+    genai = None  # type: ignore[assignment]
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """Connection and timeout errors of whichever httpx flavour the client uses."""
+    found: list[type[BaseException]] = [OSError]
+    for module_name in ("httpx", "httpx2"):
+        try:
+            found.append(importlib.import_module(module_name).TransportError)
+        except (ModuleNotFoundError, AttributeError):
+            continue
+    return tuple(found)
+
+
+class GeminiProvider(Provider):
+    """`models.generateContent` through `genai.Client(...).aio`; the client's own retries are
+    off so that ours apply."""
+
+    name = "gemini"
+
+    def __init__(self, api_key: str, base_url: str | None, timeout_s: float) -> None:
+        if genai is None:
+            raise UsageError("provider 'gemini' needs its client: pip install 'codesim[gemini]'")
+        self.base_url = base_url
+        options = genai_types.HttpOptions(base_url=base_url, timeout=int(timeout_s * 1000))
+        self._client = genai.Client(api_key=api_key, http_options=options)
+        self._transport_errors = _transport_errors()
+
+    async def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage | None]:
+        system = "\n\n".join(m.content for m in messages if m.role == "system")
+        contents = [
+            genai_types.Content(role="model" if m.role == "assistant" else "user", parts=[genai_types.Part(text=m.content)])
+            for m in messages
+            if m.role != "system"
+        ]
+        config = genai_types.GenerateContentConfig(
+            system_instruction=system or None,
+            temperature=params.temperature,
+            top_p=params.top_p,
+            max_output_tokens=params.max_tokens,
+            seed=params.seed,
+            stop_sequences=list(params.stop) or None,
+        )
+        try:
+            response = await self._client.aio.models.generate_content(
+                model=params.model, contents=contents, config=config
+            )
+        except genai_errors.APIError as err:
+            headers = getattr(getattr(err, "response", None), "headers", None)
+            raise status_error(err.code or 500, err.message or str(err), headers) from err
+        except self._transport_errors as err:
+            raise TransientError(f"{type(err).__name__}: {err}") from err
+        except ValueError as err:  # a body that is not the expected JSON
+            raise PermanentError(f"malformed response: {err}") from err
+        if not response.candidates:
+            raise PermanentError(f"malformed response without candidates: {str(response)[:200]!r}")
+        text = response.text or ""
+        meta = response.usage_metadata
+        if meta is None or meta.prompt_token_count is None:
+            return text, None
+        return text, Usage(prompt_tokens=meta.prompt_token_count, completion_tokens=meta.candidates_token_count or 0)
+
+    async def aclose(self) -> None:
+        await self._client.aio.aclose()
