@@ -1,0 +1,113 @@
+"""What every strategy is: PublicProblem + chat model + visible-test runner -> code + trace."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from codesim.llm.base import ChatResult, Message
+from codesim.llm.chat import ChatModel
+from codesim.problems import PublicProblem
+
+if TYPE_CHECKING:
+    from codesim.execution import TestReport
+
+VisibleTestRunner = Callable[[str], Awaitable["TestReport"]]
+"""Runs a candidate code on the problem's VISIBLE tests only (strategies never get more)."""
+
+
+@dataclass
+class TraceStep:
+    """One step of a strategy: an LLM call (prompt/response) or a visible-test run (tests)."""
+
+    stage: str
+    prompt: str = ""
+    response: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    cached: bool = False
+    attempt: dict[str, int] = field(default_factory=dict)  # e.g. {"plan": 2, "debug": 3}
+    tests: list[dict[str, Any]] | None = None  # per-test verdicts for test steps
+    note: str = ""  # parse fallbacks, repeated code, budget stops
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form for results.jsonl."""
+        return asdict(self)
+
+
+@dataclass
+class Trace:
+    """The ordered steps of one task sample, with running totals."""
+
+    steps: list[TraceStep] = field(default_factory=list)
+
+    def add(self, step: TraceStep) -> TraceStep:
+        """Append a step and return it."""
+        self.steps.append(step)
+        return step
+
+    @property
+    def llm_calls(self) -> int:
+        """Number of LLM calls (cache hits included)."""
+        return sum(1 for s in self.steps if s.tests is None)
+
+    @property
+    def prompt_tokens(self) -> int:
+        """Prompt tokens over all LLM steps (original usage, cache hits included)."""
+        return sum(s.prompt_tokens for s in self.steps)
+
+    @property
+    def completion_tokens(self) -> int:
+        """Completion tokens over all LLM steps (original usage, cache hits included)."""
+        return sum(s.completion_tokens for s in self.steps)
+
+    def to_list(self) -> list[dict[str, Any]]:
+        """JSON-able form for results.jsonl."""
+        return [s.to_dict() for s in self.steps]
+
+
+@dataclass
+class StrategyResult:
+    """The final code of one task sample and how it was reached."""
+
+    code: str
+    visible_passed: bool
+    trace: Trace
+    outcome: str = ""  # e.g. "first_code", "debug_round_2", "plan_3", "unsolved", "no_code"
+    distinct_codes: int = 0
+
+
+class Strategy(Protocol):
+    """A code-generation method. It sees only the PublicProblem and the visible-test runner."""
+
+    name: str
+
+    async def solve(
+        self, problem: PublicProblem, model: ChatModel, run_visible: VisibleTestRunner, *, sample_index: int = 0
+    ) -> StrategyResult:
+        """Produce the final code for `problem`."""
+        ...
+
+
+async def traced_chat(
+    model: ChatModel, trace: Trace, stage: str, messages: list[Message], *, attempt: dict[str, int] | None = None, **overrides: Any
+) -> ChatResult:
+    """Call the model and record the call as a trace step (prompt = every turn, role-tagged)."""
+    started = time.monotonic()
+    result = await model.chat(messages, **overrides)
+    trace.add(
+        TraceStep(
+            stage=stage,
+            prompt="\n\n".join(f"[{m.role}]\n{m.content}" for m in messages),
+            response=result.text,
+            prompt_tokens=result.usage.prompt_tokens,
+            completion_tokens=result.usage.completion_tokens,
+            seconds=time.monotonic() - started,
+            cached=result.cached,
+            attempt=dict(attempt or {}),
+        )
+    )
+    return result
