@@ -45,7 +45,7 @@ class AnthropicProvider(Provider):
             raise status_error(err.status_code, err.message, err.response.headers) from err
         except anthropic.APIConnectionError as err:
             raise TransientError(f"{type(err).__name__}: {err}") from err
-        except anthropic.APIResponseValidationError as err:
+        except (anthropic.APIResponseValidationError, ValueError) as err:  # ValueError: body is not JSON
             raise PermanentError(f"malformed response: {err}") from err
         blocks = getattr(response, "content", None)
         if blocks is None:

@@ -15,7 +15,8 @@ class CallLimits:
     def __init__(self, max_concurrency: int = 8, requests_per_minute: float | None = None) -> None:
         self.max_concurrency = max_concurrency
         self._slots = asyncio.Semaphore(max_concurrency)
-        self._rate = AsyncLimiter(requests_per_minute, 60) if requests_per_minute else None
+        # Capacity 1 per 60/rpm seconds: requests are spaced evenly, with no initial burst.
+        self._rate = AsyncLimiter(1, 60.0 / requests_per_minute) if requests_per_minute else None
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:

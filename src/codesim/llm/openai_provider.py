@@ -36,7 +36,7 @@ class OpenAIProvider(Provider):
             raise status_error(err.status_code, err.message, err.response.headers) from err
         except openai.APIConnectionError as err:  # includes APITimeoutError
             raise TransientError(f"{type(err).__name__}: {err}") from err
-        except openai.APIResponseValidationError as err:
+        except (openai.APIResponseValidationError, ValueError) as err:  # ValueError: body is not JSON
             raise PermanentError(f"malformed response: {err}") from err
         choices = getattr(response, "choices", None)
         if not choices or choices[0].message is None:

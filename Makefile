@@ -1,0 +1,28 @@
+# One-command entry points (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup toolchains test demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,local]"
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install codesim with its test and local-model extras
+
+toolchains:  ## install the compilers/interpreters the sandbox tests use (Debian packages)
+	bash scripts/install-toolchains.sh
+
+test: setup toolchains  ## set up everything, then run the whole test suite
+	$(BIN)/pytest
+
+demo: setup  ## pull the default local model and run CodeSIM on 5 HumanEval problems
+	$(BIN)/codesim models pull qwen2.5-coder-0.5b
+	$(BIN)/codesim run --dataset humaneval --strategy codesim --limit 5
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info
