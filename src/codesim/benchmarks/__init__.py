@@ -1,0 +1,70 @@
+"""Benchmark loaders: every dataset becomes a list of `Problem` (public part + hidden tests).
+
+`load_problems(name, data_file)` is the one entry point; the registry in `registry.py` says, per
+dataset, which published row formats are accepted and where the data is looked for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+from codesim.benchmarks.formats import detect_format
+from codesim.benchmarks.livecodebench import within_dates
+from codesim.benchmarks.registry import DATASETS
+from codesim.benchmarks.sources import resolve_source
+from codesim.errors import UsageError
+from codesim.problems import Problem
+
+DATASET_NAMES: tuple[str, ...] = tuple(DATASETS)
+
+
+def load_problems(
+    name: str,
+    data_file: str | None = None,
+    *,
+    fmt: str | None = None,
+    start_date: str | None = None,
+    end_date: str | None = None,
+) -> list[Problem]:
+    """The problems of dataset `name`, read from `data_file` or the default sources.
+
+    Raises UsageError with one actionable line on any failure (unknown dataset, missing file,
+    malformed row: the message names the file and line).
+    """
+    spec = DATASETS.get(name)
+    if spec is None:
+        raise UsageError(f"unknown dataset {name!r} (choose one of: {', '.join(DATASET_NAMES)})")
+    if (start_date or end_date) and not spec.dated:
+        raise UsageError(f"--start-date/--end-date apply to dated datasets only (livecodebench), not {name!r}")
+    source = resolve_source(name, data_file, spec.file_names, spec.packaged, spec.hub)
+    row_format = detect_format(spec.formats, source.rows, name, fmt)
+    convert = row_format.converter(source.data_file)
+    problems = unique_task_ids([convert(row, name) for row in source.rows])
+    if start_date or end_date:
+        problems = within_dates(problems, start_date, end_date)
+    return problems
+
+
+def unique_task_ids(problems: list[Problem]) -> list[Problem]:
+    """Give the 2nd, 3rd, ... problem with an already-seen id the id `<id>#2`, `<id>#3`, ...
+
+    The original id is kept in `metadata["original_task_id"]`.
+    """
+    seen: Counter[str] = Counter()
+    result = []
+    for problem in problems:
+        seen[problem.task_id] += 1
+        count = seen[problem.task_id]
+        if count > 1:
+            new_id = f"{problem.task_id}#{count}"
+            problem = dataclasses.replace(
+                problem,
+                public=dataclasses.replace(problem.public, task_id=new_id),
+                metadata={**problem.metadata, "original_task_id": problem.task_id},
+            )
+        result.append(problem)
+    return result
+
+
+__all__ = ["DATASET_NAMES", "load_problems", "unique_task_ids"]

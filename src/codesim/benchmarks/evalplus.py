@@ -1,0 +1,87 @@
+"""EvalPlus rows (`HumanEvalPlus.jsonl(.gz)`, `MbppPlus.jsonl(.gz)`): the hidden test runs the candidate
+on `base_input + plus_input` and compares with the canonical solution's outputs (within `atol`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from string import Template
+
+from codesim.benchmarks.builders import assert_tests, function_problem
+from codesim.benchmarks.humaneval import visible_asserts
+from codesim.benchmarks.prompts import function_prompt
+from codesim.benchmarks.rows import Row
+from codesim.problems import Problem, TestCase
+
+PLUS_TIME_LIMIT_S = 60.0  # one test runs every base and plus input
+
+# EvalPlus's `mbpp_deserialize_inputs`, as data: MBPP+ task number -> how to rebuild the argument types.
+_MBPP_RULES: dict[str, tuple[int, ...]] = {
+    "tuple_args": (2, 116, 132, 143, 222, 261, 273, 394, 399, 421, 424, 429, 470, 560, 579, 596, 616, 630, 726,
+                   740, 744, 809),
+    "nested_tuple_args": (63, 64, 70, 94, 120, 237, 272, 299, 400, 409, 417, 438, 473, 614, 780),
+    "first_arg_tuples": (75, 413, 444, 753),
+    "second_arg_tuple": (106, 750),
+    "sets": (115,),
+    "float_complex": (124,),
+    "first_arg_tuple": (250, 405, 446, 617, 720, 763, 808),
+    "nested_then_tuple": (259, 401, 445),
+    "mixed_first_tuple": (278,),
+    "first_of_three_tuple": (307,),
+    "dict_tuples": (722,),
+    "complex": (252,),
+    "all_tuples": (580, 615, 791),
+}
+_RULE_OF_TASK = {number: rule for rule, numbers in _MBPP_RULES.items() for number in numbers}
+
+
+@lru_cache(maxsize=1)
+def _check_template() -> Template:
+    return Template(resources.files("codesim.benchmarks").joinpath("templates", "evalplus_check.py.txt").read_text())
+
+
+def differential_test(reference: str, entry_point: str, inputs: list, atol: float, rule: str = "") -> TestCase:
+    """One assert test comparing the candidate with `reference` on every input."""
+    code = _check_template().substitute(
+        reference=repr(reference),
+        entry_point=repr(entry_point),
+        inputs=repr(json.dumps(inputs)),
+        atol=repr(float(atol or 0)),
+        rule=repr(rule),
+    )
+    return TestCase("assert", code)
+
+
+def convert_humaneval_plus(row: Row, dataset: str) -> Problem:
+    """A HumanEval+ row: visible = docstring examples; hidden = differential test on all inputs."""
+    prompt = row.field("prompt", str)
+    entry_point = row.field("entry_point", str)
+    return _plus_problem(row, dataset, prompt, entry_point, visible_asserts(row, prompt, entry_point), rule="")
+
+
+def convert_mbpp_plus(row: Row, dataset: str) -> Problem:
+    """An MBPP+ row: the prompt is a docstring ending in one example assert, which is the visible test."""
+    prompt = row.field("prompt", str)
+    entry_point = row.field("entry_point", str)
+    visible = assert_tests(line for line in prompt.splitlines() if line.strip().startswith("assert "))
+    number = re.search(r"(\d+)$", str(row.field("task_id", (str, int))))
+    rule = _RULE_OF_TASK.get(int(number.group(1)), "") if number else ""
+    return _plus_problem(row, dataset, prompt, entry_point, visible, rule=rule)
+
+
+def _plus_problem(row: Row, dataset: str, prompt: str, entry_point: str, visible, rule: str) -> Problem:
+    inputs = row.field("base_input", list) + row.field("plus_input", list)
+    reference = prompt + row.field("canonical_solution", str)
+    return function_problem(
+        task_id=str(row.field("task_id", (str, int))),
+        dataset=dataset,
+        prompt=function_prompt(prompt),
+        entry_point=entry_point,
+        starter_code=prompt,
+        visible=visible,
+        hidden=(differential_test(reference, entry_point, inputs, row.optional("atol", 0), rule),),
+        time_limit_s=PLUS_TIME_LIMIT_S,
+        metadata={"n_inputs": len(inputs)},
+    )

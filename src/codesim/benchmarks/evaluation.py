@@ -1,0 +1,105 @@
+"""Scoring existing samples on a benchmark's tests in the sandbox, and the summary with pass@k."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from codesim.metrics import pass_at_ks, tasks_short_of
+from codesim.problems import Problem, TestCase
+from codesim.samples import Sample
+
+UNKNOWN_TASK = "unknown_task"
+NO_TESTS = "no_tests"
+
+
+@dataclass(frozen=True)
+class SampleVerdict:
+    """The outcome of one sample: pass/fail and the sandbox verdict (or `unknown_task` / `no_tests`)."""
+
+    sample: Sample
+    passed: bool
+    status: str
+
+    def output_row(self) -> dict[str, Any]:
+        """The sample line's own fields plus `passed` and `status`."""
+        return {**self.sample.fields, "passed": self.passed, "status": self.status}
+
+
+def tests_for(problem: Problem, which: str) -> Sequence[TestCase]:
+    """The hidden tests, or the visible ones when `which == "visible"`."""
+    return problem.public.visible_tests if which == "visible" else problem.hidden_tests
+
+
+async def evaluate_samples(
+    problems: Mapping[str, Problem],
+    samples: Sequence[Sample],
+    sandbox: Any,
+    *,
+    which: str = "hidden",
+    concurrency: int = 4,
+    on_done: Callable[[], None] | None = None,
+) -> list[SampleVerdict]:
+    """Run every sample on its task's tests (at most `concurrency` at once); verdicts in input order."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def judge(sample: Sample) -> SampleVerdict:
+        problem = problems.get(sample.task_id)
+        if problem is None:
+            verdict = SampleVerdict(sample, False, UNKNOWN_TASK)
+        elif not tests_for(problem, which):
+            verdict = SampleVerdict(sample, False, NO_TESTS)
+        else:
+            async with gate:
+                report = await sandbox.run_tests(
+                    sample.program(problem.public),
+                    tests_for(problem, which),
+                    kind=problem.public.kind,
+                    language=str(sample.fields.get("language") or problem.public.language),
+                    entry_point=problem.public.entry_point,
+                    time_limit_s=problem.public.time_limit_s,
+                    memory_mb=problem.public.memory_mb,
+                    stop_at_first_failure=True,
+                )
+            verdict = SampleVerdict(sample, report.passed, report.verdict.value)
+        if on_done:
+            on_done()
+        return verdict
+
+    return list(await asyncio.gather(*(judge(sample) for sample in samples)))
+
+
+def summarize(
+    dataset: str,
+    problems: Mapping[str, Problem],
+    verdicts: Sequence[SampleVerdict],
+    ks: Sequence[int],
+    which: str,
+) -> dict[str, Any]:
+    """The summary object: counts, pass@k for each k (None, with the reason, where some task lacks samples)."""
+    counts: dict[str, tuple[int, int]] = {}
+    for verdict in verdicts:
+        if verdict.status == UNKNOWN_TASK:
+            continue
+        n, c = counts.get(verdict.sample.task_id, (0, 0))
+        counts[verdict.sample.task_id] = (n + 1, c + int(verdict.passed))
+    summary: dict[str, Any] = {
+        "dataset": dataset,
+        "tests": which,
+        "n_tasks": len(counts),
+        "n_samples": sum(n for n, _ in counts.values()),
+        "n_passed": sum(c for _, c in counts.values()),
+        **pass_at_ks(counts, ks),
+    }
+    short = {f"pass@{k}": tasks_short_of(counts, k) for k in ks if tasks_short_of(counts, k)}
+    if short:
+        summary["tasks_short_of_k"] = short
+    summary["statuses"] = dict(Counter(v.status for v in verdicts))
+    unknown = sorted({v.sample.task_id for v in verdicts if v.status == UNKNOWN_TASK})
+    summary["unknown_task_ids"] = unknown
+    summary["n_dataset_tasks"] = len(problems)
+    summary["tasks_without_samples"] = [task for task in problems if task not in counts]
+    return summary

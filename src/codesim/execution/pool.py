@@ -1,0 +1,217 @@
+"""A pool of pre-started fork servers (one per worker) driven from asyncio."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from codesim.errors import CodesimError
+from codesim.execution.languages import world_usable
+
+log = logging.getLogger("codesim.execution")
+
+FORKSERVER = Path(__file__).with_name("forkserver.py")
+STREAM_LIMIT = 256 * 2**20
+START_TIMEOUT_S = 60.0
+# The fork server's own environment: built from scratch, it is all a Python child inherits.
+SERVER_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+PRELOAD = ("array", "bisect", "collections", "copy", "dataclasses", "datetime", "decimal", "fractions", "functools",
+           "hashlib", "heapq", "itertools", "json", "math", "operator", "random", "re", "statistics", "string",
+           "typing", "unicodedata")
+DEFAULT_HIDE = ("/root", "/home", "/var/tmp", "/mnt", "/media", "/srv", "/run/user")
+SYSTEM_DIRS = {"/", "/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin", "/opt", "/var", "/proc", "/sys", "/dev", "/tmp"}
+
+
+class SandboxUnavailable(CodesimError):
+    """The sandbox could not start (no usable Python for the fork server, or it crashed at start)."""
+
+
+class WorkerFault(Exception):
+    """A fork server died or stopped answering while serving a request (a harness fault)."""
+
+
+def sandbox_python() -> str:
+    """The interpreter that runs fork servers and Python candidates.
+
+    It must be usable by the unprivileged sandbox user when the harness is root: the running
+    interpreter if its files are world-accessible, else the system ``python3``.
+    ``$CODESIM_SANDBOX_PYTHON`` overrides the choice.
+    """
+    override = os.environ.get("CODESIM_SANDBOX_PYTHON")
+    if override:
+        return override
+    candidates = [sys.executable, "/usr/bin/python3", "/usr/local/bin/python3"]
+    if os.geteuid() != 0:
+        return sys.executable
+    for candidate in candidates:
+        if os.path.exists(candidate) and world_usable(candidate):
+            return os.path.realpath(candidate)
+    raise SandboxUnavailable(
+        "no Python interpreter usable by the unprivileged sandbox user (install the Debian package "
+        "'python3' or set CODESIM_SANDBOX_PYTHON)"
+    )
+
+
+def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
+    """Directories covered by an empty tmpfs in the sandbox: private homes, the harness's working
+    directory, $CODESIM_HOME, $CODESIM_SANDBOX_HIDE (colon-separated) and ``extra``."""
+    paths = [*DEFAULT_HIDE, os.getcwd(), os.environ.get("CODESIM_HOME", ""), *extra]
+    paths += os.environ.get("CODESIM_SANDBOX_HIDE", "").split(":")
+    python_home = os.path.dirname(os.path.dirname(sandbox_python()))
+    chosen = []
+    for path in paths:
+        real = os.path.realpath(path) if path else ""
+        if real and real not in SYSTEM_DIRS and not (python_home + "/").startswith(real + "/"):
+            chosen.append(real)
+    return sorted(set(chosen))
+
+
+@dataclass
+class WorkerConfig:
+    """Start-up settings shared by the fork servers of one pool."""
+
+    hide: list[str] = field(default_factory=hidden_paths)
+    uid_base: int = int(os.environ.get("CODESIM_SANDBOX_UID_BASE", "60100"))
+    uid_count: int = 512
+    scratch_mb: int = 1024
+    lock_dir: str = os.path.join(tempfile.gettempdir(), "codesim-sandbox-uids")
+
+    def to_json(self) -> dict:
+        """The first line sent to a fork server."""
+        return {"hide": self.hide, "uid_base": self.uid_base, "uid_count": self.uid_count,
+                "scratch_mb": self.scratch_mb, "lock_dir": self.lock_dir, "preload": list(PRELOAD)}
+
+
+class Worker:
+    """One fork server process and its request channel."""
+
+    def __init__(self, process: asyncio.subprocess.Process, info: dict):
+        self.process = process
+        self.info = info
+        self._stderr_tail = b""
+        self._drain = asyncio.create_task(self._drain_stderr())
+
+    @classmethod
+    async def start(cls, config: WorkerConfig) -> Worker:
+        """Start a fork server and wait for its ready line."""
+        process = await asyncio.create_subprocess_exec(
+            sandbox_python(), "-I", "-B", str(FORKSERVER), stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=SERVER_ENV, cwd="/",
+            limit=STREAM_LIMIT,
+        )
+        process.stdin.write(json.dumps(config.to_json()).encode() + b"\n")
+        try:
+            line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            line = b""
+        if not line:
+            process.kill()
+            stderr = (await process.stderr.read())[-2000:].decode("utf-8", "replace")
+            raise SandboxUnavailable(f"the sandbox fork server failed to start: {stderr.strip() or 'no output'}")
+        info = json.loads(line)
+        for problem in info.get("problems", []):
+            log.warning("sandbox isolation partly unavailable: %s", problem)
+        return cls(process, info)
+
+    @property
+    def uid(self) -> int:
+        """The uid the worker's children run as."""
+        return int(self.info["uid"])
+
+    @property
+    def alive(self) -> bool:
+        """False once the process has exited."""
+        return self.process.returncode is None
+
+    async def _drain_stderr(self) -> None:
+        while chunk := await self.process.stderr.read(65536):
+            self._stderr_tail = (self._stderr_tail + chunk)[-4000:]
+
+    async def request(self, payload: dict, timeout_s: float) -> dict:
+        """Send one request and await its answer; WorkerFault (and the worker killed) on failure."""
+        try:
+            self.process.stdin.write(json.dumps(payload).encode() + b"\n")
+            await self.process.stdin.drain()
+            line = await asyncio.wait_for(self.process.stdout.readline(), timeout_s)
+        except (asyncio.TimeoutError, ConnectionError, asyncio.LimitOverrunError, ValueError) as err:
+            await self.kill()
+            raise WorkerFault(f"sandbox worker stopped answering ({type(err).__name__})") from err
+        if not line:
+            await self.kill()
+            tail = self._stderr_tail.decode("utf-8", "replace").strip()
+            raise WorkerFault(f"sandbox worker died: {tail[-1000:] or 'no message'}")
+        answer = json.loads(line)
+        if "internal_error" in answer:
+            raise WorkerFault(f"sandbox worker error: {answer['internal_error']}")
+        return answer
+
+    async def kill(self) -> None:
+        """Kill the fork server and anything still running under its uid."""
+        if self.alive:
+            self.process.kill()
+        await self.process.wait()
+        self._drain.cancel()
+        if self.info.get("root"):
+            for proc in psutil.process_iter(["uids"]):
+                if proc.info["uids"] and proc.info["uids"].real == self.uid:
+                    with contextlib.suppress(psutil.Error):
+                        proc.kill()
+
+    async def close(self) -> None:
+        """Ask the fork server to exit (end of input), killing it if it does not."""
+        if self.alive:
+            self.process.stdin.close()
+            try:
+                await asyncio.wait_for(self.process.wait(), 10)
+            except asyncio.TimeoutError:
+                pass
+        await self.kill()
+
+
+class WorkerPool:
+    """Up to ``size`` fork servers, started on demand and lent out one at a time."""
+
+    def __init__(self, size: int, config: WorkerConfig | None = None):
+        self.size = size
+        self.config = config or WorkerConfig()
+        self._idle: list[Worker] = []
+        self._all: list[Worker] = []
+        self._slots = asyncio.Semaphore(size)
+        self._start_lock = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def worker(self) -> AsyncIterator[Worker]:
+        """Borrow a live worker for the duration of the block."""
+        async with self._slots:
+            worker = self._idle.pop() if self._idle else None
+            if worker is None or not worker.alive:
+                async with self._start_lock:
+                    worker = await Worker.start(self.config)
+                self._all.append(worker)
+            try:
+                yield worker
+            finally:
+                if worker.alive:
+                    self._idle.append(worker)
+                else:
+                    self._all.remove(worker)
+
+    async def isolation(self) -> dict:
+        """What isolation the fork servers have in force (starts one if none runs yet)."""
+        async with self.worker() as worker:
+            return {**worker.info["in_force"], "python": worker.info["python"], "uid": worker.uid}
+
+    async def aclose(self) -> None:
+        """Stop every fork server."""
+        workers, self._all, self._idle = self._all, [], []
+        await asyncio.gather(*(worker.close() for worker in workers))

@@ -1,0 +1,150 @@
+"""The overview's Plotly charts, as HTML fragments that share one inlined plotly.js."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+from markupsafe import Markup
+from plotly.offline import get_plotlyjs
+
+from codesim.report.aggregates import RunStats
+
+_BOXPOINTS_ALL_UP_TO = 200
+_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@dataclass
+class Chart:
+    """One chart of the overview."""
+
+    dom_id: str
+    title: str
+    caption: str
+    html: Markup
+
+
+def plotly_js() -> Markup:
+    """plotly.js itself, to inline once in the page."""
+    return Markup(get_plotlyjs())
+
+
+def _fragment(fig: go.Figure, dom_id: str, y_title: str) -> Markup:
+    fig.update_layout(
+        template="plotly_white",
+        height=340,
+        margin={"l": 60, "r": 20, "t": 20, "b": 80},
+        yaxis_title=y_title,
+        legend={"orientation": "h", "y": -0.25},
+        font={"size": 12},
+    )
+    return Markup(
+        fig.to_html(full_html=False, include_plotlyjs=False, div_id=dom_id, config=_CONFIG, default_width="100%")
+    )
+
+
+def pass1_chart(stats: list[RunStats]) -> Chart:
+    """pass@1 per run with its 95% Wilson interval over tasks."""
+    labels = [s.run.label for s in stats]
+    values = [100 * (s.pass_at.get("pass@1") or 0.0) for s in stats]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=values,
+            text=[f"{v:.1f}%" for v in values],
+            textposition="inside",
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [100 * s.pass1_interval[1] - v for s, v in zip(stats, values)],
+                "arrayminus": [v - 100 * s.pass1_interval[0] for s, v in zip(stats, values)],
+            },
+            hovertemplate="%{x}<br>pass@1 %{y:.1f}%<extra></extra>",
+        )
+    )
+    fig.update_yaxes(range=[0, 100])
+    return Chart(
+        "chart-pass1",
+        "pass@1 per run",
+        "Bars: pass@1 over tasks. Whiskers: 95% Wilson score interval with the number of tasks as n.",
+        _fragment(fig, "chart-pass1", "pass@1 (%)"),
+    )
+
+
+def tokens_per_solved_chart(stats: list[RunStats]) -> Chart:
+    """Prompt and completion tokens of the whole run per task it solved."""
+    labels = [s.run.label for s in stats]
+    fig = go.Figure()
+    for name, attr in (("prompt", "prompt_tokens"), ("completion", "completion_tokens")):
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=labels,
+                y=[getattr(s, attr) / s.solved if s.solved else None for s in stats],
+                hovertemplate=f"%{{x}}<br>{name} tokens per solved task %{{y:,.0f}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    return Chart(
+        "chart-tokens",
+        "Tokens per solved task",
+        "All tokens of the run (cache hits included) divided by pass@1 x tasks; no bar when nothing was solved.",
+        _fragment(fig, "chart-tokens", "tokens per solved task"),
+    )
+
+
+def calls_chart(stats: list[RunStats]) -> Chart:
+    """Distribution of LLM calls per task sample, one box per run."""
+    fig = go.Figure()
+    for s in stats:
+        fig.add_trace(
+            go.Box(
+                y=s.calls_per_sample,
+                name=s.run.label,
+                boxpoints="all" if len(s.calls_per_sample) <= _BOXPOINTS_ALL_UP_TO else "outliers",
+                jitter=0.4,
+                pointpos=0,
+            )
+        )
+    fig.update_layout(showlegend=False)
+    return Chart(
+        "chart-calls",
+        "LLM calls per task",
+        "One point per task sample.",
+        _fragment(fig, "chart-calls", "LLM calls"),
+    )
+
+
+def outcomes_chart(stats: list[RunStats]) -> Chart:
+    """How the samples of planning/debugging runs ended, stacked per run."""
+    labels = [s.run.label for s in stats]
+    buckets = list(dict.fromkeys(label for s in stats for label in s.outcomes))
+    fig = go.Figure()
+    for bucket in buckets:
+        counts = [s.outcomes.get(bucket, (0, 0)) for s in stats]
+        fig.add_trace(
+            go.Bar(
+                name=bucket,
+                x=labels,
+                y=[n for n, _ in counts],
+                customdata=[c for _, c in counts],
+                hovertemplate=f"%{{x}}<br>{bucket}: %{{y}} samples, %{{customdata}} pass the hidden tests<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    return Chart(
+        "chart-outcomes",
+        "How tasks were solved",
+        "When the visible tests first passed (first code, after debugging round n, after re-planning), "
+        "or unsolved; hover for how many of those also pass the hidden tests.",
+        _fragment(fig, "chart-outcomes", "task samples"),
+    )
+
+
+def overview_charts(stats: list[RunStats]) -> list[Chart]:
+    """Every overview chart that applies to `stats`."""
+    charts = [pass1_chart(stats), tokens_per_solved_chart(stats), calls_chart(stats)]
+    family = [s for s in stats if s.codesim_family]
+    if family:
+        charts.append(outcomes_chart(family))
+    return charts

@@ -1,0 +1,127 @@
+"""Reading run directories (config.json, results.jsonl, summary.json) without changing them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codesim.errors import UsageError
+from codesim.runner.store import CONFIG_FILE, RESULTS_FILE, SUMMARY_FILE, read_json, sample_key
+
+_NUMBER_FIELDS = ("llm_calls", "prompt_tokens", "completion_tokens", "seconds")
+
+
+@dataclass
+class RunData:
+    """One run as found on disk: its config, summary (either may be empty) and result lines."""
+
+    path: Path
+    config: dict[str, Any]
+    summary: dict[str, Any]
+    records: list[dict[str, Any]] = field(default_factory=list)
+    label: str = ""  # a short unique name for tables and charts (see `load_runs`)
+
+    def setting(self, key: str, default: str = "?") -> str:
+        """A run setting from summary.json, else config.json (model names live in config's model section)."""
+        value = self.summary.get(key) or self.config.get(key)
+        if isinstance(value, dict):  # config.json's "model" section
+            value = value.get("model")
+        return str(value) if value not in (None, "") else default
+
+    @property
+    def dataset(self) -> str:
+        """Dataset name."""
+        return self.setting("dataset")
+
+    @property
+    def strategy(self) -> str:
+        """Strategy name."""
+        return self.setting("strategy")
+
+    @property
+    def model(self) -> str:
+        """Model name."""
+        return self.setting("model")
+
+    @property
+    def provider(self) -> str:
+        """Provider name."""
+        provider = self.summary.get("provider") or (self.config.get("model") or {}).get("provider")
+        return str(provider or "?")
+
+
+def _read_object(path: Path) -> dict[str, Any]:
+    """A JSON object file, {} when absent; a one-line UsageError when it is not an object."""
+    if not path.exists():
+        return {}
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} is not a JSON object")
+    return data
+
+
+def normalized_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A results line with the optional fields defaulted (older runs, error lines)."""
+    record = dict(record)
+    record["task_id"] = str(record["task_id"])
+    record["sample_index"] = int(record.get("sample_index", 0))
+    record["passed"] = bool(record.get("passed"))
+    record["visible_passed"] = bool(record.get("visible_passed"))
+    record.setdefault("solution", "")
+    record.setdefault("outcome", "")
+    record.setdefault("status", "passed" if record["passed"] else "")
+    for name in _NUMBER_FIELDS:
+        record[name] = record.get(name) or 0
+    trace = record.get("trace")
+    record["trace"] = [step for step in trace if isinstance(step, dict)] if isinstance(trace, list) else []
+    return record
+
+
+def read_results(path: Path) -> list[dict[str, Any]]:
+    """The result lines of results.jsonl, the last line per (task_id, sample_index) kept.
+
+    A torn last line (a run killed mid-write, or still writing) is skipped; a bad line
+    elsewhere is a UsageError naming it."""
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    last = len(lines) - 1 if lines[-1] else len(lines) - 2
+    by_key: dict[tuple[str, int], dict[str, Any]] = {}
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or "task_id" not in record:
+                raise ValueError("not a results object with a task_id")
+            by_key[sample_key({"sample_index": 0, **record})] = normalized_record(record)
+        except (ValueError, TypeError) as err:
+            if number == last:
+                break
+            raise UsageError(f"{path}: line {number + 1} is not a valid results line ({err})") from err
+    return list(by_key.values())
+
+
+def load_run(path: Path) -> RunData:
+    """The run in directory `path`; a one-line UsageError when it is missing or not a run."""
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such run directory")
+    results = path / RESULTS_FILE
+    if not results.is_file():
+        raise UsageError(f"{path} is not a codesim run directory (no {RESULTS_FILE})")
+    config = _read_object(path / CONFIG_FILE)
+    summary = _read_object(path / SUMMARY_FILE)
+    if not config and not summary:
+        raise UsageError(f"{path} is not a codesim run directory (no {CONFIG_FILE} or {SUMMARY_FILE})")
+    return RunData(path=path, config=config, summary=summary, records=read_results(results), label=path.resolve().name or str(path))
+
+
+def load_runs(paths: list[Path]) -> list[RunData]:
+    """The runs in `paths`, labelled by directory name (made unique with `#n` when names repeat)."""
+    runs = [load_run(path) for path in paths]
+    seen: dict[str, int] = {}
+    for run in runs:
+        seen[run.label] = seen.get(run.label, 0) + 1
+        if seen[run.label] > 1:
+            run.label = f"{run.label} #{seen[run.label]}"
+    return runs

@@ -1,0 +1,63 @@
+"""Rendering the report page from its Jinja2 templates."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from codesim import __version__
+from codesim.report.aggregates import Comparison, RunStats
+from codesim.report.charts import Chart, plotly_js
+from codesim.report.highlight import highlight_css
+from codesim.report.prices import PRICES_AS_OF
+from codesim.report.tasks import TaskView
+
+
+def run_key(index: int) -> str:
+    """The short name of the run at `index`: A, B, ... Z, then R27, R28, ..."""
+    return chr(ord("A") + index) if index < 26 else f"R{index + 1}"
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("codesim.report", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(percent=_percent, number=_number, run_key=run_key)
+    return env
+
+
+def render_page(
+    stats: list[RunStats], charts: list[Chart], comparisons: list[Comparison], tasks: list[TaskView]
+) -> str:
+    """The whole self-contained report page."""
+    dom_ids = {(task.dataset, task.task_id): task.dom_id for task in tasks}
+    context: dict[str, Any] = {
+        "version": __version__,
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "stats": stats,
+        "k_columns": sorted({k for s in stats for k in s.pass_at}, key=lambda key: int(key.split("@")[1])),
+        "charts": charts,
+        "comparisons": comparisons,
+        "tasks": tasks,
+        "task_ids": dom_ids,
+        "stages": sorted({stage for task in tasks for stage in task.stages}),
+        "prices_as_of": PRICES_AS_OF,
+        "plotly_js": plotly_js(),
+        "highlight_css": Markup(highlight_css()),
+    }
+    return _environment().get_template("report.html.j2").render(context)

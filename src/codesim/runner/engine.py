@@ -1,0 +1,170 @@
+"""Running task samples through a strategy with a bounded number in flight.
+
+Each sample: the strategy solves the PUBLIC problem (it may run the visible tests), then the
+runner runs the final code on the HIDDEN tests, then the line is appended to results.jsonl.
+A provider failure (ProviderError) ends that sample as an error line; `stop_after_errors`
+such lines in a row stop the run (the provider is probably down). A spent token budget stops
+the run at the next model call; an interrupt cancels the samples in flight. Finished samples
+are on disk as soon as they finish, so every stop is resumable."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from codesim.errors import ProviderError
+from codesim.llm.chat import ChatModel
+from codesim.problems import Problem
+from codesim.runner.meter import RunBudgetSpent
+from codesim.runner.records import STATUS_ERROR, error_record, solved_record
+from codesim.runner.store import ResultsFile
+from codesim.strategies.base import Strategy
+from codesim.strategies.visible_tests import sandbox_test_runner
+
+if TYPE_CHECKING:
+    from codesim.execution import Sandbox, TestReport
+
+
+class StopReason(str, Enum):
+    """Why a run ended."""
+
+    COMPLETE = "complete"
+    INTERRUPTED = "interrupted"
+    BUDGET = "budget"
+    PROVIDER_ERRORS = "provider_errors"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One task sample to produce."""
+
+    problem: Problem
+    sample_index: int
+
+
+async def judge_hidden(sandbox: Sandbox, problem: Problem, code: str) -> TestReport:
+    """Run `code` on the problem's HIDDEN tests (after the strategy is done), stopping at the
+    first failure: only the verdict counts."""
+    public = problem.public
+    return await sandbox.run_tests(
+        code,
+        problem.hidden_tests,
+        kind=public.kind,
+        language=public.language,
+        entry_point=public.entry_point,
+        time_limit_s=public.time_limit_s,
+        memory_mb=public.memory_mb,
+        stop_at_first_failure=True,
+    )
+
+
+class SampleRunner:
+    """Produces the results line of one task sample and appends it to results.jsonl."""
+
+    def __init__(self, strategy: Strategy, model: ChatModel, sandbox: Sandbox, results: ResultsFile) -> None:
+        self.strategy = strategy
+        self.model = model
+        self.sandbox = sandbox
+        self.results = results
+
+    async def run(self, item: WorkItem) -> dict[str, Any]:
+        """Solve, judge on hidden tests, append; RunBudgetSpent and cancellation propagate
+        (the sample is then not recorded and will be redone on resume)."""
+        problem = item.problem
+        run_visible = sandbox_test_runner(self.sandbox, problem.public)
+        started = time.monotonic()
+        try:
+            result = await self.strategy.solve(problem.public, self.model, run_visible, sample_index=item.sample_index)
+        except ProviderError as err:
+            record = error_record(problem.task_id, item.sample_index, str(err), time.monotonic() - started)
+        else:
+            solved = time.monotonic()
+            hidden = await judge_hidden(self.sandbox, problem, result.code)
+            record = solved_record(
+                problem.task_id,
+                item.sample_index,
+                result,
+                hidden,
+                len(problem.hidden_tests),
+                seconds=solved - started,
+                hidden_seconds=time.monotonic() - solved,
+            )
+        write = asyncio.ensure_future(asyncio.to_thread(self.results.append, record))
+        try:
+            await asyncio.shield(write)
+        except asyncio.CancelledError:
+            await write  # a line being written is finished, never torn by our own cancel
+            raise
+        return record
+
+
+class RunLoop:
+    """Feeds work items to `concurrency` workers until done or stopped."""
+
+    def __init__(
+        self,
+        runner: SampleRunner,
+        concurrency: int,
+        on_record: Callable[[dict[str, Any]], None],
+        stop_after_errors: int = 3,
+    ) -> None:
+        self.runner = runner
+        self.concurrency = concurrency
+        self.on_record = on_record
+        self.stop_after_errors = stop_after_errors
+        self.reason = StopReason.COMPLETE
+        self.last_error = ""
+        self._consecutive_errors = 0
+        self._workers: list[asyncio.Task[None]] = []
+
+    def interrupt(self) -> None:
+        """Stop now: cancel the samples in flight (called from a signal handler)."""
+        self._stop(StopReason.INTERRUPTED, cancel=True)
+
+    def _stop(self, reason: StopReason, cancel: bool) -> None:
+        if self.reason is StopReason.COMPLETE:
+            self.reason = reason
+        if cancel:
+            current = asyncio.current_task()
+            for worker in self._workers:
+                if worker is not current:
+                    worker.cancel()
+
+    async def run(self, items: Iterable[WorkItem]) -> StopReason:
+        """Process `items` (shared by the workers, in order) and return why the loop ended."""
+        pending = iter(items)
+        self._workers = [asyncio.create_task(self._worker(pending)) for _ in range(self.concurrency)]
+        results = await asyncio.gather(*self._workers, return_exceptions=True)
+        failures = [r for r in results if isinstance(r, BaseException) and not isinstance(r, asyncio.CancelledError)]
+        if failures:
+            raise failures[0]
+        return self.reason
+
+    async def _worker(self, pending: Iterable[WorkItem]) -> None:
+        for item in pending:
+            if self.reason is not StopReason.COMPLETE:
+                return
+            try:
+                record = await self.runner.run(item)
+            except RunBudgetSpent:
+                self._stop(StopReason.BUDGET, cancel=False)
+                return
+            except Exception:
+                self._stop(StopReason.FAILED, cancel=True)  # a bug: stop, keep what is on disk
+                raise
+            self.on_record(record)
+            self._count_error(record)
+
+    def _count_error(self, record: dict[str, Any]) -> None:
+        if record["status"] != STATUS_ERROR:
+            self._consecutive_errors = 0
+            return
+        self._consecutive_errors += 1
+        self.last_error = str(record.get("error", ""))
+        if self._consecutive_errors >= self.stop_after_errors:
+            self._stop(StopReason.PROVIDER_ERRORS, cancel=True)

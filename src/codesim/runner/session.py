@@ -1,0 +1,117 @@
+"""One invocation of a run in its --out directory: resume, run, summarise."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+
+from codesim.llm.chat import ChatModel
+from codesim.problems import Problem
+from codesim.runner.config import RunConfig, check_resumable
+from codesim.runner.engine import RunLoop, SampleRunner, StopReason, WorkItem
+from codesim.runner.meter import MeteredChatModel, UsageMeter
+from codesim.runner.progress import RunProgress
+from codesim.runner.records import STATUS_ERROR
+from codesim.runner.store import RunDirectory, sample_key
+from codesim.runner.summary import build_summary
+from codesim.strategies.base import Strategy
+
+if TYPE_CHECKING:
+    from codesim.execution import Sandbox
+
+
+@dataclass
+class RunOutcome:
+    """How an invocation ended and what the run directory now holds."""
+
+    reason: StopReason
+    summary: dict[str, Any]
+    out_dir: Path
+    dropped_torn_line: bool = False
+    retried_errors: int = 0
+    last_error: str = ""
+
+
+@contextmanager
+def _stop_on_signals(on_signal: Callable[[], None]) -> Iterator[None]:
+    """Call `on_signal` on the first SIGINT/SIGTERM; a second SIGINT interrupts at once."""
+    loop = asyncio.get_running_loop()
+    installed = []
+
+    def handle() -> None:
+        for signum in installed:
+            loop.remove_signal_handler(signum)  # the next Ctrl-C raises KeyboardInterrupt
+        installed.clear()
+        on_signal()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, handle)
+            installed.append(signum)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+            pass
+    try:
+        yield
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+
+
+def _drop_retried_errors(run_dir: RunDirectory, records: list[dict[str, Any]], selected: set[tuple[str, int]]) -> tuple[list[dict[str, Any]], int]:
+    """Remove the error lines of selected samples from results.jsonl: they are redone now, so the
+    file keeps one line per sample."""
+    keep = [r for r in records if not (r.get("status") == STATUS_ERROR and sample_key(r) in selected)]
+    if len(keep) < len(records):
+        run_dir.results.rewrite(keep)
+    return keep, len(records) - len(keep)
+
+
+@contextmanager
+def open_run_directory(out_dir: Path, config: RunConfig) -> Iterator[RunDirectory]:
+    """Lock `out_dir`, refuse it if it holds a run of another configuration, write config.json."""
+    with RunDirectory(out_dir) as run_dir:
+        stored = run_dir.stored_config()
+        if stored is not None:
+            check_resumable(stored, config, out_dir)
+        run_dir.write_config(config.to_json())
+        yield run_dir
+
+
+async def execute_run(
+    run_dir: RunDirectory,
+    config: RunConfig,
+    problems: list[Problem],
+    strategy: Strategy,
+    model: ChatModel,
+    sandbox: Sandbox,
+    *,
+    stop_after_errors: int = 3,
+    console: Console | None = None,
+) -> RunOutcome:
+    """Run the samples of `problems` not yet in the run directory (opened with
+    `open_run_directory`), then write summary.json."""
+    selected = {(p.task_id, s) for p in problems for s in range(config.samples)}
+    records, retried = _drop_retried_errors(run_dir, run_dir.results.load(), selected)
+    finished = {sample_key(r): r for r in records if sample_key(r) in selected}
+    todo = [WorkItem(p, s) for p in problems for s in range(config.samples) if (p.task_id, s) not in finished]
+
+    meter = UsageMeter(config.budget_tokens)
+    progress = RunProgress(len(selected), list(finished.values()), meter, console)
+    runner = SampleRunner(strategy, MeteredChatModel(model, meter, progress.usage_changed), sandbox, run_dir.results)
+    loop = RunLoop(runner, config.concurrency, progress.sample_finished, stop_after_errors)
+    reason = StopReason.FAILED
+    try:
+        with progress, _stop_on_signals(loop.interrupt):
+            reason = await loop.run(todo)
+    finally:
+        done = [r for r in run_dir.results.load() if sample_key(r) in selected]
+        summary = build_summary(config, done, len(problems), reason.value)
+        run_dir.write_summary(summary)
+    return RunOutcome(reason, summary, run_dir.path, run_dir.results.dropped_torn_line, retried, loop.last_error)

@@ -1,0 +1,161 @@
+"""A run directory on disk: an exclusive lock, config.json, results.jsonl, summary.json.
+
+results.jsonl is append-only: each finished sample is one `os.write` of one complete line on
+an O_APPEND descriptor, followed by fsync. A kill can therefore only leave a torn LAST line
+(no trailing newline), which `load_results` cuts off before the run continues. JSON files
+are replaced atomically (temporary file + rename)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from codesim.errors import UsageError
+
+RESULTS_FILE = "results.jsonl"
+CONFIG_FILE = "config.json"
+SUMMARY_FILE = "summary.json"
+_LOCK_FILE = ".lock"
+
+SampleKey = tuple[str, int]
+
+
+def sample_key(record: dict[str, Any]) -> SampleKey:
+    """(task_id, sample_index) of a results line."""
+    return str(record["task_id"]), int(record["sample_index"])
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write `data` as pretty JSON to `path` so that readers see the old or the new file, never half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in `path`; a UsageError naming the file when it is not valid JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path} is not valid JSON ({err})") from err
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class ResultsFile:
+    """results.jsonl: resume-safe reading and atomic, durable appends."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.dropped_torn_line = False
+
+    def load(self) -> list[dict[str, Any]]:
+        """Every complete line, in file order. A torn last line (no newline, or not JSON) is
+        cut off the file; a corrupt line elsewhere is a UsageError (never silently lost)."""
+        if not self.path.exists():
+            return []
+        data = self.path.read_bytes()
+        lines = data.split(b"\n")
+        lines.pop()  # the text after the last newline: b"" unless the last write was torn
+        records: list[dict[str, Any]] = []
+        kept = 0  # bytes of the file holding good lines
+        for number, line in enumerate(lines, start=1):
+            try:
+                records.append(json.loads(line))
+            except ValueError as err:
+                if number == len(lines):
+                    break  # an unparsable last line is torn too
+                raise UsageError(f"{self.path}: line {number} is not valid JSON ({err}); fix or remove it") from err
+            kept += len(line) + 1
+        if kept < len(data):
+            with open(self.path, "r+b") as handle:
+                handle.truncate(kept)
+                os.fsync(handle.fileno())
+            self.dropped_torn_line = True
+        return records
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Append one line in a single write and fsync it."""
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            _write_all(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def rewrite(self, records: list[dict[str, Any]]) -> None:
+        """Replace the file's content atomically by `records` (used to drop retried error lines)."""
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for record in records:
+                    handle.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+class RunDirectory:
+    """The --out directory, held under an exclusive lock while a run uses it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.results = ResultsFile(path / RESULTS_FILE)
+        self._lock_fd: int | None = None
+
+    def __enter__(self) -> RunDirectory:
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path / _LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise UsageError(f"another 'codesim run' is using {self.path}; wait for it or use another --out") from None
+        except ImportError:  # no fcntl (Windows): run without the lock
+            pass
+        self._lock_fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing releases the flock
+            self._lock_fd = None
+
+    def stored_config(self) -> dict[str, Any] | None:
+        """The existing config.json, None for a fresh directory; refuses a directory with
+        results but no config (not a codesim run)."""
+        config_path = self.path / CONFIG_FILE
+        if config_path.exists():
+            return read_json(config_path)
+        if self.results.path.exists() and self.results.path.stat().st_size:
+            raise UsageError(f"{self.path} has a {RESULTS_FILE} but no {CONFIG_FILE}; use another --out")
+        return None
+
+    def write_config(self, config: dict[str, Any]) -> None:
+        """Write config.json atomically."""
+        write_json_atomic(self.path / CONFIG_FILE, config)
+
+    def write_summary(self, summary: dict[str, Any]) -> None:
+        """Write summary.json atomically."""
+        write_json_atomic(self.path / SUMMARY_FILE, summary)

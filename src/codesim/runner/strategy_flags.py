@@ -1,0 +1,76 @@
+"""Command-line flags for every strategy option (one flag per options-dataclass field)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import typing
+from typing import Any
+
+from codesim.strategies.options import StrategyOptions
+from codesim.strategies.registry import STRATEGIES, StrategySpec
+
+_DEST_PREFIX = "strategy_option_"
+_HELP = {
+    "max_plan_tries": "CodeSIM: plan attempts, P (default 5; 3 for codesim-contest)",
+    "max_debug_tries": "debugging rounds per code/plan, D (MapCoder's t) (default 5)",
+    "exemplars": "MapCoder: recalled exemplars, k (default 3)",
+    "generated_tests": "CodeSIM: extra model-written tests (default 0; 5 for codesim-gen-tests)",
+    "replan_temperature": "CodeSIM: sampling temperature of plan attempts after the first (default 0.7)",
+    "verify_plan": "CodeSIM: plan simulation and refinement (ablation switch)",
+    "debug": "CodeSIM: the debugging agent (ablation switch)",
+    "contest": "CodeSIM: the debugging prompt also checks syntax and I/O format",
+    "test_gen_temperature": "CodeSIM: sampling temperature of the test-generation calls (default 0.8)",
+    "faithful": "reproduce the paper's control flow exactly (re-test repeated codes, reuse plan prompts)",
+    "task_max_calls": "per-task budget: LLM calls per task sample (default unlimited)",
+    "task_max_tokens": "per-task budget: tokens per task sample (default unlimited)",
+    "task_max_seconds": "per-task budget: seconds per task sample (default unlimited)",
+}
+
+
+def _option_owners() -> dict[str, type[StrategyOptions]]:
+    """Every option name of every registered strategy, with the first options type defining it."""
+    owners: dict[str, type[StrategyOptions]] = {}
+    for spec in STRATEGIES.values():
+        for spec_field in dataclasses.fields(spec.options_type):
+            owners.setdefault(spec_field.name, spec.options_type)
+    return owners
+
+
+def _value_type(options_type: type[StrategyOptions], name: str) -> Any:
+    """`int` for `int | None`, and so on."""
+    hint = typing.get_type_hints(options_type)[name]
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    return args[0] if args else hint
+
+
+def add_strategy_options(parser: argparse.ArgumentParser) -> None:
+    """Add a flag per strategy option (`max_plan_tries` -> `--max-plan-tries`; booleans get
+    `--x/--no-x`). A flag not given leaves the strategy's own default."""
+    group = parser.add_argument_group("strategy options (each applies to the strategies that have it)")
+    for name, options_type in _option_owners().items():
+        value_type = _value_type(options_type, name)
+        flag = "--" + name.replace("_", "-")
+        help_text = _HELP.get(name, f"strategy option {name}")
+        if value_type is bool:
+            group.add_argument(flag, dest=_DEST_PREFIX + name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        else:
+            metavar = "N" if value_type is int else "X"
+            group.add_argument(flag, dest=_DEST_PREFIX + name, type=value_type, default=None, metavar=metavar, help=help_text)
+
+
+def strategy_options_from_args(args: argparse.Namespace, spec: StrategySpec) -> dict[str, Any]:
+    """The options given on the command line that `spec` takes; the others are reported on
+    stderr and ignored (so one command line can drive several strategies)."""
+    given = {
+        key[len(_DEST_PREFIX) :]: value
+        for key, value in vars(args).items()
+        if key.startswith(_DEST_PREFIX) and value is not None
+    }
+    known = {f.name for f in dataclasses.fields(spec.options_type)}
+    ignored = sorted(set(given) - known)
+    if ignored:
+        flags = ", ".join("--" + name.replace("_", "-") for name in ignored)
+        print(f"codesim: note: strategy '{spec.name}' has no {flags}; ignored", file=sys.stderr)
+    return {name: value for name, value in given.items() if name in known}

@@ -1,0 +1,105 @@
+"""`codesim evaluate` end to end: samples in, per-sample verdicts out, pass@k as the last printed line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bench_paths import FIXTURES
+
+from codesim.cli import main
+
+
+def write_samples(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+def run_evaluate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, str]:
+    code = main(["evaluate", *args])
+    captured = capsys.readouterr()
+    lines = captured.out.strip().splitlines()
+    return code, json.loads(lines[-1]) if code == 0 else {}, captured.err
+
+
+def test_verdicts_pass_at_k_unknown_ids_and_short_tasks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    samples = write_samples(tmp_path / "samples.jsonl", [
+        {"task_id": "Toy/0", "completion": "    return a + b\n", "note": "right"},
+        {"task_id": "Toy/0", "completion": "    return a - b\n", "note": "wrong"},
+        {"task_id": "Toy/1", "solution": "def reverse_words(text):\n    return ' '.join(text.split()[::-1])\n"},
+        {"task_id": "Toy/9", "solution": "print('no such task')\n"},
+    ])
+    code, summary, err = run_evaluate(
+        capsys, "--dataset", "humaneval", "--data-file", str(FIXTURES / "openai_humaneval.jsonl"),
+        "--samples", str(samples), "--k", "1,2", "--workers", "2",
+    )
+    assert code == 0
+    assert summary["dataset"] == "humaneval" and summary["n_tasks"] == 2 and summary["n_samples"] == 3
+    assert summary["pass@1"] == pytest.approx((0.5 + 1.0) / 2)
+    assert summary["pass@2"] is None and summary["tasks_short_of_k"] == {"pass@2": ["Toy/1"]}
+    assert summary["unknown_task_ids"] == ["Toy/9"]
+    assert "Toy/9" in err and "pass@2 not computed" in err
+    out_rows = [json.loads(line) for line in (tmp_path / "samples_results.jsonl").read_text().splitlines()]
+    assert [(r["task_id"], r["passed"], r["status"]) for r in out_rows] == [
+        ("Toy/0", True, "passed"), ("Toy/0", False, "failed"), ("Toy/1", True, "passed"),
+        ("Toy/9", False, "unknown_task"),
+    ]
+    assert out_rows[0]["note"] == "right"  # the input line's own fields are kept
+
+
+def test_a_deliberately_wrong_sample_set_scores_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from codesim.benchmarks import load_problems
+
+    rows = []
+    for problem in load_problems("humaneval"):
+        rows.append({"task_id": problem.task_id, "completion": "    return None\n"})
+        rows.append({"task_id": problem.task_id, "completion": "    return 0\n"})
+    samples = write_samples(tmp_path / "wrong.jsonl", rows)
+    code, summary, _ = run_evaluate(capsys, "--dataset", "humaneval", "--samples", str(samples), "--k", "1,2",
+                                    "--out", str(tmp_path / "verdicts.jsonl"))
+    assert code == 0
+    assert (summary["n_tasks"], summary["n_samples"], summary["n_passed"]) == (164, 328, 0)
+    assert summary["pass@1"] == 0.0 and summary["pass@2"] == 0.0
+    assert len((tmp_path / "verdicts.jsonl").read_text().splitlines()) == 328
+
+
+def test_visible_tests_can_be_fooled_hidden_ones_not(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    memorised = "def add_two(a, b):\n    return {(2, 3): 5, (-1, 1): 0}.get((a, b), 42)\n"
+    samples = write_samples(tmp_path / "s.jsonl", [{"task_id": "Toy/0", "solution": memorised}])
+    data = str(FIXTURES / "openai_humaneval.jsonl")
+    _, visible, _ = run_evaluate(capsys, "--dataset", "humaneval", "--data-file", data, "--samples", str(samples),
+                                 "--tests", "visible")
+    _, hidden, _ = run_evaluate(capsys, "--dataset", "humaneval", "--data-file", data, "--samples", str(samples))
+    assert visible["pass@1"] == 1.0 and visible["tests"] == "visible"
+    assert hidden["pass@1"] == 0.0
+    assert (tmp_path / "s_visible_results.jsonl").is_file() and (tmp_path / "s_results.jsonl").is_file()
+    assert visible["tasks_without_samples"] == ["Toy/1"]
+
+
+def test_integer_task_ids_match_mbpp_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    samples = write_samples(tmp_path / "s.jsonl", [{"task_id": 601, "solution": "def square(x):\n    return x * x\n"}])
+    code, summary, _ = run_evaluate(capsys, "--dataset", "mbpp", "--data-file", str(FIXTURES / "mbpp_full.jsonl"),
+                                    "--samples", str(samples))
+    assert code == 0 and summary["pass@1"] == 1.0 and summary["unknown_task_ids"] == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "flags", "message"),
+    [
+        ('{"task_id": "Toy/0", "completion": "x"}\n{"task_id": \n', (), "s.jsonl:2: not valid JSON"),
+        ('{"task_id": "Toy/0"}\n', (), "s.jsonl:1: needs 'solution'"),
+        ('{"task_id": "Toy/0", "completion": "x"}\n', ("--k", "1,x"), "--k expects comma-separated whole numbers"),
+        ('{"task_id": "Toy/0", "completion": "x"}\n', ("--dataset", "nope"), "unknown dataset 'nope'"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str, flags: tuple[str, ...], message: str
+) -> None:
+    samples = tmp_path / "s.jsonl"
+    samples.write_text(lines)
+    args = ["--dataset", "humaneval", "--data-file", str(FIXTURES / "openai_humaneval.jsonl"), "--samples",
+            str(samples), *flags]
+    code, _, err = run_evaluate(capsys, *args)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and message in err

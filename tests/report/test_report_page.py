@@ -1,0 +1,60 @@
+"""The report page as HTML: self-contained, escaped, with statements when the data is reachable."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from plotly.offline import get_plotlyjs
+from run_fixtures import HOSTILE, HUMANEVAL_FILE, codesim_records, write_run
+
+from codesim.report import build_report, write_report
+
+
+@pytest.fixture
+def page(two_runs: list[Path]) -> str:
+    return build_report(two_runs)
+
+
+def test_page_is_self_contained(page: str) -> None:
+    assert not re.search(r"<(script|img|iframe)[^>]+src=", page)
+    assert "<link" not in page and "@import" not in page
+    assert page.count(get_plotlyjs()[:300]) == 1  # plotly.js inlined once for all charts
+    assert len(re.findall(r'class="chart"', page)) == 4
+
+
+def test_model_text_is_escaped(page: str) -> None:
+    assert HOSTILE not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;/pre&gt;" in page
+
+
+def test_overview_numbers(page: str) -> None:
+    assert "33.3%" in page and "50.0%" in page  # pass@1 of each run
+    assert "12.3%" not in page  # summary.json's pass@1 is not the one shown
+    assert "2025-01" in page  # the price table's date next to the cost
+
+
+def test_code_is_highlighted(page: str) -> None:
+    # Pygments marks `def` as a keyword and `add` as a function name.
+    assert re.search(r'<span class="k">def</span>(<span class="w"> </span>| )<span class="nf">add</span>', page)
+
+
+@pytest.mark.skipif(not HUMANEVAL_FILE.exists(), reason="shared HumanEval data is absent")
+def test_statement_from_the_benchmark(page: str) -> None:
+    assert "def has_close_elements(numbers: List[float], threshold: float) -&gt; bool:" in page
+
+
+def test_unreachable_data_shows_task_ids_only(tmp_path: Path) -> None:
+    run_dir = write_run(tmp_path / "r", "codesim", "m", codesim_records()[:1])
+    config = json.loads((run_dir / "config.json").read_text())
+    (run_dir / "config.json").write_text(json.dumps({**config, "data_file": str(tmp_path / "missing.jsonl")}))
+    out = write_report([run_dir], tmp_path / "out" / "report.html")
+    assert "Statement not available" in out.read_text(encoding="utf-8")
+
+
+def test_single_run_has_no_comparison(tmp_path: Path) -> None:
+    run_dir = write_run(tmp_path / "r", "direct", "m", codesim_records()[:2])
+    page = build_report([run_dir])
+    assert "Run vs run" not in page and 'id="f-run"' not in page

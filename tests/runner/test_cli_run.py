@@ -1,0 +1,187 @@
+"""`codesim run` as a real subprocess against the fake LLM server, on real benchmark rows:
+kill and resume, Ctrl-C, budget stop, config change, samples."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
+from runner_support import answers_by_marker
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+HUMANEVAL = DATA / "humaneval" / "HumanEval.jsonl"
+pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"benchmark data not found at {DATA}")
+WRONG = "def {name}(*args):\n    return None\n"
+
+
+def humaneval_answers(count: int, wrong: tuple[int, ...] = ()) -> dict[str, str]:
+    """Markers and answers for the first `count` HumanEval tasks: the canonical solution, or a
+    wrong function for the task numbers in `wrong`."""
+    rows = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:count]]
+    return {
+        f"def {row['entry_point']}(": WRONG.format(name=row["entry_point"]) if n in wrong else row["prompt"] + row["canonical_solution"]
+        for n, row in enumerate(rows)
+    }
+
+
+def task_of(answers: dict[str, str]) -> Callable[[FakeRequest], str]:
+    """Which task (marker) a request is about."""
+    return lambda request: next(marker for marker in answers if marker in request.all_text)
+
+
+class Cli:
+    """Runs `python -m codesim run` on HumanEval against a fake server."""
+
+    def __init__(self, server: FakeLLMServer, home: Path) -> None:
+        self.server = server
+        self.env = {**os.environ, "CODESIM_HOME": str(home), "OPENAI_API_KEY": "x", "PYTHONUNBUFFERED": "1"}
+
+    def argv(self, out: Path, *extra: str) -> list[str]:
+        return [
+            sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL),
+            "--strategy", "direct", "--provider", "openai", "--base-url", self.server.openai_base_url,
+            "--model", "fake-coder", "--out", str(out), *extra,
+        ]
+
+    def run(self, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(self.argv(out, *extra), env=self.env, capture_output=True, text=True, timeout=300)
+
+    def start(self, out: Path, *extra: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            self.argv(out, *extra), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+
+def wait_for_lines(path: Path, count: int, process: subprocess.Popen[str], timeout_s: float = 120) -> None:
+    """Wait until `path` has `count` complete lines (fail if the run ends or time runs out)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.02)
+    pytest.fail(f"{path} did not reach {count} lines")
+
+
+def read_lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def keys(lines: list[dict]) -> list[tuple[str, int]]:
+    return sorted((line["task_id"], line["sample_index"]) for line in lines)
+
+
+def test_sigkill_at_any_moment_then_resume_loses_nothing(tmp_path: Path) -> None:
+    answers = humaneval_answers(10, wrong=(3,))
+    results = tmp_path / "out" / "results.jsonl"
+    with FakeLLMServer(answers_by_marker(answers), latency_s=0.3) as server:
+        cli = Cli(server, tmp_path / "home")
+        for wanted in (1, 4):  # kill twice, at different points of the run
+            process = cli.start(tmp_path / "out", "--limit", "10", "--concurrency", "2")
+            wait_for_lines(results, wanted, process)
+            process.send_signal(signal.SIGKILL)
+            process.communicate(timeout=60)
+            assert process.returncode == -signal.SIGKILL
+            lines = read_lines(results)  # every line complete and valid after the kill
+            assert len(set(keys(lines))) == len(lines) >= wanted
+            json.loads((tmp_path / "out" / "config.json").read_text(encoding="utf-8"))
+        with open(results, "ab") as handle:  # and a line torn by a kill in the middle of a write
+            handle.write(b'{"task_id": "HumanEval/9", "sample_ind')
+        done = cli.run(tmp_path / "out", "--limit", "10", "--concurrency", "2")
+    assert done.returncode == 0, done.stderr
+    assert "dropped a torn last line" in done.stderr
+    lines = read_lines(results)
+    assert keys(lines) == sorted((f"HumanEval/{n}", 0) for n in range(10))
+    assert [line["passed"] for line in sorted(lines, key=lambda l: int(l["task_id"].split("/")[1]))] == [
+        n != 3 for n in range(10)
+    ]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["n_samples"], summary["complete"], summary["pass@1"]) == (10, True, 0.9)
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path: Path) -> None:
+    answers = humaneval_answers(8)
+    out = tmp_path / "out"
+    with FakeLLMServer(answers_by_marker(answers), latency_s=1.0) as server:
+        cli = Cli(server, tmp_path / "home")
+        process = cli.start(out, "--limit", "8", "--concurrency", "1")
+        wait_for_lines(out / "results.jsonl", 1, process)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130, stderr
+        assert "codesim: interrupted:" in stderr and "run the same command again to resume" in stderr
+        assert "Traceback" not in stderr
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert summary["stopped"] == "interrupted" and summary["complete"] is False
+        assert summary["n_samples"] == len(read_lines(out / "results.jsonl")) < 8
+        done = cli.run(out, "--limit", "8", "--concurrency", "4")
+    assert done.returncode == 0, done.stderr
+    assert keys(read_lines(out / "results.jsonl")) == sorted((f"HumanEval/{n}", 0) for n in range(8))
+
+
+def test_budget_stop_then_continue(tmp_path: Path) -> None:
+    answers = humaneval_answers(4)
+    out = tmp_path / "out"
+    with FakeLLMServer(answers_by_marker(answers)) as server:
+        cli = Cli(server, tmp_path / "home")
+        stopped = cli.run(out, "--limit", "4", "--concurrency", "1", "--budget-tokens", "50")
+        assert stopped.returncode == 3, stopped.stderr
+        assert "the budget of 50 new tokens is spent" in stopped.stderr
+        assert len(server.requests) == 1 and len(read_lines(out / "results.jsonl")) == 1
+        assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["stopped"] == "budget"
+        done = cli.run(out, "--limit", "4")
+    assert done.returncode == 0, done.stderr
+    assert len(server.requests) == 4 and len(read_lines(out / "results.jsonl")) == 4
+
+
+def test_changed_config_under_the_same_out_is_refused(tmp_path: Path) -> None:
+    answers = humaneval_answers(2)
+    out = tmp_path / "out"
+    with FakeLLMServer(answers_by_marker(answers)) as server:
+        cli = Cli(server, tmp_path / "home")
+        assert cli.run(out, "--limit", "1").returncode == 0
+        before = (out / "results.jsonl").read_bytes(), (out / "config.json").read_bytes()
+        refused = cli.run(out, "--limit", "2", "--temperature", "0.7")
+        other_strategy = subprocess.run(
+            [*cli.argv(out, "--limit", "2"), "--max-plan-tries", "2"], env=cli.env, capture_output=True, text=True, timeout=300
+        )
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        f"codesim: error: {out} holds a run with a different configuration (model.temperature: 0.0 -> 0.7); "
+        "use another --out, or delete that directory to start over"
+    ]
+    assert ((out / "results.jsonl").read_bytes(), (out / "config.json").read_bytes()) == before
+    assert other_strategy.returncode == 0  # direct has no plan tries: noted, ignored, same config
+    assert "strategy 'direct' has no --max-plan-tries; ignored" in other_strategy.stderr
+
+
+def test_samples_reach_the_server_as_separate_requests(tmp_path: Path) -> None:
+    answers = humaneval_answers(2)
+    which = task_of(answers)
+    counts: Counter[str] = Counter()
+
+    def respond(request: FakeRequest) -> FakeReply:
+        counts[which(request)] += 1
+        return answers_by_marker(answers)(request)
+
+    out = tmp_path / "out"
+    with FakeLLMServer(respond) as server:
+        cli = Cli(server, tmp_path / "home")
+        first = cli.run(out, "--limit", "2", "--samples", "3")
+        assert first.returncode == 0, first.stderr
+        assert sorted(counts.values()) == [3, 3]
+        again = cli.run(out, "--limit", "2", "--samples", "3")
+        assert again.returncode == 0 and sum(counts.values()) == 6  # resumed: nothing redone
+    assert keys(read_lines(out / "results.jsonl")) == [(f"HumanEval/{t}", s) for t in range(2) for s in range(3)]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["pass@1"], summary["pass@2"], summary["samples_per_task"]) == (1.0, 1.0, 3)
