@@ -77,7 +77,7 @@ def test_humaneval_et_hidden_tests_are_the_original_plus_test_case_list() -> Non
 
 def test_humaneval_plus_gz_builds_one_differential_test_over_all_inputs() -> None:
     problems = load_problems("humaneval-plus", str(FIXTURES / "HumanEvalPlus.jsonl.gz"))
-    assert [p.task_id for p in problems] == ["Toy/0", "Toy/2"]
+    assert [p.task_id for p in problems] == ["Toy/0", "Toy/2", "Toy/3"]
     (hidden,) = problems[1].hidden_tests
     assert hidden.kind == "assert"
     assert problems[1].metadata["n_inputs"] == 3
@@ -259,7 +259,8 @@ def test_hugging_face_datasets_library_is_used_when_installed(monkeypatch: pytes
     [
         ('{"task_id": "a", "prompt": "p", "entry_point": "f", "test": "t"}\n{oops\n', r"x\.jsonl:2: not valid JSON"),
         ('{"task_id": "a", "prompt": "p", "entry_point": "f"}\n', r"x\.jsonl:1: rows do not look like any humaneval"),
-        ('{"task_id": "a", "prompt": 5, "entry_point": "f", "test": "t"}\n', r"x\.jsonl:1: field 'prompt' should be str"),
+        ('{"task_id": "a", "prompt": 5, "entry_point": "f", "test": "t"}\n',
+         r"x\.jsonl:1: field 'prompt' should be str"),
         ('["not", "an", "object"]\n', r"x\.jsonl:1: expected a JSON object"),
         ("", r"x\.jsonl: no rows"),
     ],

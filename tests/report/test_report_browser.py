@@ -92,10 +92,10 @@ def test_expanding_a_trace(browser: Any, report: Path, tmp_path: Path) -> None:
     assert not prompt.is_visible()
     steps.first.locator("details.prompt > summary").click()
     assert prompt.is_visible() and HOSTILE in prompt.inner_text()  # shown as text, not run
+    task.screenshot(path=str(tmp_path / "task-trace.png"))
     page.select_option("#f-stage", "debugging")
     visible_stages = task.locator(".step:visible").evaluate_all("steps => steps.map(s => s.dataset.stage)")
     assert visible_stages == ["debugging"]
-    task.screenshot(path=str(tmp_path / "task-trace.png"))
     assert problems == []
     page.close()
 

@@ -34,6 +34,7 @@ def test_overview_numbers(page: str) -> None:
     assert "33.3%" in page and "50.0%" in page  # pass@1 of each run
     assert "12.3%" not in page  # summary.json's pass@1 is not the one shown
     assert "2025-01" in page  # the price table's date next to the cost
+    assert ">0.0020<" in page  # gpt-4o-mini: 6000 x $0.15 + 1800 x $0.60 per million tokens
 
 
 def test_code_is_highlighted(page: str) -> None:
@@ -58,3 +59,30 @@ def test_single_run_has_no_comparison(tmp_path: Path) -> None:
     run_dir = write_run(tmp_path / "r", "direct", "m", codesim_records()[:2])
     page = build_report([run_dir])
     assert "Run vs run" not in page and 'id="f-run"' not in page
+
+
+def test_several_samples_per_task(tmp_path: Path) -> None:
+    passed, failed = codesim_records()[0], codesim_records()[3]
+    samples = [dict(passed, sample_index=0), dict(failed, task_id="HumanEval/0", sample_index=1)]
+    run_dir = write_run(tmp_path / "r", "codesim", "m", samples)
+    summary = json.loads((run_dir / "summary.json").read_text())
+    (run_dir / "summary.json").write_text(json.dumps({**summary, "pass@2": 1.0}))
+    page = build_report([run_dir])
+    assert re.search(r"<th[^>]*>pass@1</th>\s*<th[^>]*>pass@2</th>", page)
+    assert "50.0%" in page and "100.0%" in page
+    assert 'class="chip v-partial"' in page
+    assert page.count('<section class="sample') == 2
+
+
+def test_sparse_older_lines_render(tmp_path: Path) -> None:
+    run_dir = tmp_path / "old"
+    run_dir.mkdir()
+    (run_dir / "summary.json").write_text(json.dumps({"dataset": "mbpp", "strategy": "cot", "model": "m"}))
+    lines = [
+        {"task_id": 11, "passed": True, "trace": [{"stage": "coding", "response": "def f(): pass"}]},
+        {"task_id": 12, "passed": False, "trace": [{"stage": "visible_tests", "tests": [{"verdict": "failed"}, "junk"]}]},
+    ]
+    (run_dir / "results.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    page = build_report([run_dir])
+    assert page.count('<details class="task"') == 2
+    assert "def f(): pass" in page and "<td>failed</td>" in page

@@ -79,7 +79,9 @@ class OneCallStrategy:
         result = await traced_chat(model, trace, "coding", [Message("user", problem.prompt)], sample_index=sample_index)
         code = extract_code(result.text, problem.language, problem.entry_point) or ""
         report = await run_visible(code)
-        trace.add(TraceStep(stage="visible_tests", prompt=code, tests=[{"verdict": r.verdict.value} for r in report.results]))
+        trace.add(
+            TraceStep(stage="visible_tests", prompt=code, tests=[{"verdict": r.verdict.value} for r in report.results])
+        )
         return StrategyResult(code, report.passed, trace, "first_code" if report.passed else "unsolved", 1)
 
 

@@ -30,7 +30,9 @@ def test_selection_and_speed_settings_may_change() -> None:
         samples=5,
         concurrency=9,
         budget_tokens=100,
-        model=model_section(ModelConfig(provider="openai", model="gpt-x", base_url="http://b/v1", max_retries=1, use_cache=False)),
+        model=model_section(
+            ModelConfig(provider="openai", model="gpt-x", base_url="http://b/v1", max_retries=1, use_cache=False)
+        ),
     )
     check_resumable(stored, resumed, Path("out"))  # no error
 
@@ -39,7 +41,10 @@ def test_selection_and_speed_settings_may_change() -> None:
     ("changes", "named"),
     [
         ({"strategy_options": {"max_plan_tries": 3, "max_debug_tries": 5}}, "strategy_options.max_plan_tries: 5 -> 3"),
-        ({"model": model_section(ModelConfig(provider="openai", model="gpt-x", temperature=0.8))}, "model.temperature: 0.0 -> 0.8"),
+        (
+            {"model": model_section(ModelConfig(provider="openai", model="gpt-x", temperature=0.8))},
+            "model.temperature: 0.0 -> 0.8",
+        ),
         ({"strategy": "direct"}, "strategy: 'codesim' -> 'direct'"),
         ({"language": "cpp"}, "language: None -> 'cpp'"),
         ({"data_file": "/data/other.jsonl"}, "data_file: None -> '/data/other.jsonl'"),

@@ -10,13 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from codesim.testing.fake_llm import FakeLLMServer
 from runner_support import answers_by_marker
 from test_cli_run import DATA, HUMANEVAL, humaneval_answers, read_lines
 
+from codesim.testing.fake_llm import FakeLLMServer
+
 APPS = DATA / "apps" / "apps-sample.jsonl"
-pytestmark = pytest.mark.skipif(not (HUMANEVAL.exists() and APPS.exists()), reason=f"benchmark data not found at {DATA}")
+pytestmark = pytest.mark.skipif(
+    not (HUMANEVAL.exists() and APPS.exists()), reason=f"benchmark data not found at {DATA}"
+)
 
 QAQ_PY = (
     "s = input().strip()\nq = qa = total = 0\nfor ch in s:\n    if ch == 'Q':\n        total += qa\n        q += 1\n"
@@ -27,18 +29,33 @@ QAQ_CPP = (
     "  long q = 0, qa = 0, total = 0;\n  for (char ch : s) {\n    if (ch == 'Q') { total += qa; ++q; }\n"
     "    else if (ch == 'A') { qa += q; }\n  }\n  std::cout << total << std::endl;\n}\n"
 )
-APPS_ANSWERS = {"subsequences \"QAQ\"": QAQ_PY, "labyrinth": "print(0)\n"}
+APPS_ANSWERS = {'subsequences "QAQ"': QAQ_PY, "labyrinth": "print(0)\n"}
 
 
 def _codesim(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CODESIM_HOME": str(home), "OPENAI_API_KEY": "x"}
-    return subprocess.run([sys.executable, "-m", "codesim", *args], env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "codesim", *args], env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def _run(server: FakeLLMServer, home: Path, out: Path, dataset: str, data: Path, *args: str) -> dict:
     done = _codesim(
-        home, "run", "--dataset", dataset, "--data-file", str(data), "--provider", "openai",
-        "--base-url", server.openai_base_url, "--model", "fake-coder", "--out", str(out), *args,
+        home,
+        "run",
+        "--dataset",
+        dataset,
+        "--data-file",
+        str(data),
+        "--provider",
+        "openai",
+        "--base-url",
+        server.openai_base_url,
+        "--model",
+        "fake-coder",
+        "--out",
+        str(out),
+        *args,
     )
     assert done.returncode == 0, done.stderr
     return json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -56,22 +73,35 @@ def test_humaneval_direct_run_agrees_with_evaluate(tmp_path: Path) -> None:
     with FakeLLMServer(answers_by_marker(humaneval_answers(3, wrong=(2,)))) as server:
         summary = _run(server, home, out, "humaneval", HUMANEVAL, "--strategy", "direct", "--limit", "3")
     lines = read_lines(out / "results.jsonl")
-    assert [(line["task_id"], line["passed"]) for line in lines] == [
-        ("HumanEval/0", True), ("HumanEval/1", True), ("HumanEval/2", False)
+    assert sorted((line["task_id"], line["passed"]) for line in lines) == [
+        ("HumanEval/0", True),
+        ("HumanEval/1", True),
+        ("HumanEval/2", False),
     ]
     assert summary["pass@1"] == pytest.approx(2 / 3)
     evaluated, verdicts = _evaluate(home, "humaneval", HUMANEVAL, out / "results.jsonl")
     assert evaluated["pass@1"] == pytest.approx(summary["pass@1"])
     assert (evaluated["n_tasks"], evaluated["n_samples"]) == (3, 3)
-    assert [v["passed"] for v in verdicts] == [line["passed"] for line in lines]
+    assert [(v["task_id"], v["passed"]) for v in verdicts] == [(line["task_id"], line["passed"]) for line in lines]
 
 
 def test_apps_codesim_run_agrees_with_evaluate(tmp_path: Path) -> None:
     out, home = tmp_path / "apps", tmp_path / "home"
     with FakeLLMServer(answers_by_marker(APPS_ANSWERS)) as server:
         summary = _run(
-            server, home, out, "apps", APPS, "--strategy", "codesim", "--task-ids", "1607,1604",
-            "--max-plan-tries", "2", "--max-debug-tries", "1",
+            server,
+            home,
+            out,
+            "apps",
+            APPS,
+            "--strategy",
+            "codesim",
+            "--task-ids",
+            "1607,1604",
+            "--max-plan-tries",
+            "2",
+            "--max-debug-tries",
+            "1",
         )
     lines = {line["task_id"]: line for line in read_lines(out / "results.jsonl")}
     assert (lines["1607"]["passed"], lines["1607"]["visible_passed"], lines["1604"]["passed"]) == (True, True, False)
@@ -88,9 +118,21 @@ def test_apps_codesim_run_agrees_with_evaluate(tmp_path: Path) -> None:
 
 def test_apps_in_cpp(tmp_path: Path) -> None:
     out = tmp_path / "apps-cpp"
-    answers = {"subsequences \"QAQ\"": QAQ_CPP}
+    answers = {'subsequences "QAQ"': QAQ_CPP}
     with FakeLLMServer(answers_by_marker(answers, tag="cpp")) as server:
-        summary = _run(server, tmp_path / "home", out, "apps", APPS, "--strategy", "direct", "--task-ids", "1607", "--language", "c++")
+        summary = _run(
+            server,
+            tmp_path / "home",
+            out,
+            "apps",
+            APPS,
+            "--strategy",
+            "direct",
+            "--task-ids",
+            "1607",
+            "--language",
+            "c++",
+        )
         assert "C++" in server.requests[0].all_text or "cpp" in server.requests[0].all_text.lower()
     (line,) = read_lines(out / "results.jsonl")
     assert line["passed"] is True and line["solution"] == QAQ_CPP

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from runner_support import PROBLEMS
 
 from codesim.errors import UsageError
 from codesim.problems import Problem, ProblemKind, PublicProblem
 from codesim.problems import TestCase as Case
 from codesim.runner.selection import in_language, select_problems
-from runner_support import PROBLEMS
 
 
 def _stdio(task_id: str) -> Problem:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from runner_support import ANSWERS, HIDDEN_MARKER, PROBLEMS, OneCallStrategy, answering, counting, task_name
 
+from codesim.errors import UsageError
 from codesim.execution import Sandbox
 from codesim.llm.base import ChatParams
 from codesim.llm.cache import ResponseCache
@@ -24,11 +26,21 @@ from codesim.runner.config import RunConfig, model_section
 from codesim.runner.engine import StopReason
 from codesim.runner.session import RunOutcome, execute_run, open_run_directory
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
-from runner_support import ANSWERS, HIDDEN_MARKER, PROBLEMS, OneCallStrategy, answering, counting, task_name
 
 REQUIRED_FIELDS = {
-    "task_id", "sample_index", "solution", "passed", "visible_passed", "llm_calls", "prompt_tokens",
-    "completion_tokens", "seconds", "outcome", "distinct_codes", "trace", "status",
+    "task_id",
+    "sample_index",
+    "solution",
+    "passed",
+    "visible_passed",
+    "llm_calls",
+    "prompt_tokens",
+    "completion_tokens",
+    "seconds",
+    "outcome",
+    "distinct_codes",
+    "trace",
+    "status",
 }
 
 
@@ -51,8 +63,15 @@ def _config(**changes: object) -> RunConfig:
 
 
 async def _run(
-    out: Path, server: FakeLLMServer, sandbox: Sandbox, problems: list[Problem] = PROBLEMS, *,
-    strategy: object = None, stop_after_errors: int = 3, console: Console | None = None, **changes: object,
+    out: Path,
+    server: FakeLLMServer,
+    sandbox: Sandbox,
+    problems: list[Problem] = PROBLEMS,
+    *,
+    strategy: object = None,
+    stop_after_errors: int = 3,
+    console: Console | None = None,
+    **changes: object,
 ) -> RunOutcome:
     config = _config(**changes)
     provider = OpenAIProvider("test-key", server.openai_base_url, 60)
@@ -60,8 +79,14 @@ async def _run(
     try:
         with open_run_directory(out, config) as run_dir:
             return await execute_run(
-                run_dir, config, problems, strategy or OneCallStrategy(), model, sandbox,
-                stop_after_errors=stop_after_errors, console=console or Console(file=io.StringIO()),
+                run_dir,
+                config,
+                problems,
+                strategy or OneCallStrategy(),
+                model,
+                sandbox,
+                stop_after_errors=stop_after_errors,
+                console=console or Console(file=io.StringIO()),
             )
     finally:
         await model.aclose()
@@ -80,7 +105,7 @@ async def test_run_writes_results_judged_on_hidden_tests(tmp_path: Path, sandbox
     lines = {line["task_id"]: line for line in _lines(out)}
     assert sorted(lines) == ["T/add", "T/double", "T/neg", "T/square"]
     for line in lines.values():
-        assert REQUIRED_FIELDS <= line.keys()
+        assert line.keys() >= REQUIRED_FIELDS
         assert line["sample_index"] == 0 and line["llm_calls"] == 1 and line["visible_passed"] is True
         assert [step["stage"] for step in line["trace"]] == ["coding", "visible_tests"]
         assert line["trace"][0]["response"].startswith("Here it is:")
@@ -202,3 +227,15 @@ async def test_a_strategy_bug_stops_the_run_keeping_finished_samples(tmp_path: P
     assert [line["task_id"] for line in _lines(out)] == ["T/add", "T/double"]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert (summary["stopped"], summary["n_samples"]) == ("failed", 2)
+
+
+def test_a_directory_without_samples_takes_a_new_config(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    with open_run_directory(out, _config()):
+        pass  # e.g. the run failed before its first sample (a missing API key)
+    hotter = _config(model=model_section(ModelConfig(provider="openai", model="fake", temperature=0.9)))
+    with open_run_directory(out, hotter) as run_dir:
+        run_dir.results.append({"task_id": "T/add", "sample_index": 0})
+    assert json.loads((out / "config.json").read_text(encoding="utf-8"))["model"]["temperature"] == 0.9
+    with pytest.raises(UsageError, match=r"model.temperature: 0.9 -> 0.0"), open_run_directory(out, _config()):
+        pass

@@ -79,9 +79,8 @@ def test_write_json_atomic_and_read_json(tmp_path: Path) -> None:
 
 
 def test_a_second_run_on_the_same_directory_is_refused(tmp_path: Path) -> None:
-    with RunDirectory(tmp_path / "out"):
-        with pytest.raises(UsageError, match="another 'codesim run' is using"):
-            RunDirectory(tmp_path / "out").__enter__()
+    with RunDirectory(tmp_path / "out"), pytest.raises(UsageError, match="another 'codesim run' is using"):
+        RunDirectory(tmp_path / "out").__enter__()
     with RunDirectory(tmp_path / "out"):  # released on exit
         pass
 
@@ -90,3 +89,12 @@ def test_results_without_config_are_not_a_run_directory(tmp_path: Path) -> None:
     (tmp_path / "results.jsonl").write_text(json.dumps(_record("A")) + "\n", encoding="utf-8")
     with RunDirectory(tmp_path) as run_dir, pytest.raises(UsageError, match="no config.json"):
         run_dir.stored_config()
+
+
+def test_has_lines(tmp_path: Path) -> None:
+    results = ResultsFile(tmp_path / "results.jsonl")
+    assert not results.has_lines()
+    results.path.write_bytes(b"")
+    assert not results.has_lines()
+    results.append(_record("A"))
+    assert results.has_lines()

@@ -11,9 +11,20 @@ CONFIG = RunConfig("humaneval", "codesim", {}, model_section(ModelConfig(provide
 
 def _line(task: str, index: int, passed: bool, **extra: object) -> dict[str, object]:
     base = {
-        "task_id": task, "sample_index": index, "passed": passed, "visible_passed": True, "status": "passed" if passed else "failed",
-        "outcome": "first_code", "llm_calls": 2, "cached_calls": 1, "prompt_tokens": 100, "completion_tokens": 10,
-        "new_prompt_tokens": 60, "new_completion_tokens": 4, "parse_fallbacks": 1, "seconds": 1.5,
+        "task_id": task,
+        "sample_index": index,
+        "passed": passed,
+        "visible_passed": True,
+        "status": "passed" if passed else "failed",
+        "outcome": "first_code",
+        "llm_calls": 2,
+        "cached_calls": 1,
+        "prompt_tokens": 100,
+        "completion_tokens": 10,
+        "new_prompt_tokens": 60,
+        "new_completion_tokens": 4,
+        "parse_fallbacks": 1,
+        "seconds": 1.5,
     }
     return base | extra
 
@@ -27,13 +38,30 @@ def test_totals_scores_and_counts() -> None:
     assert (summary["new_prompt_tokens"], summary["cached_prompt_tokens"]) == (240, 160)
     assert (summary["new_completion_tokens"], summary["cached_completion_tokens"]) == (16, 24)
     assert summary["seconds"] == 6.0 and summary["statuses"] == {"failed": 3, "passed": 1}
-    assert (summary["dataset"], summary["strategy"], summary["model"], summary["provider"]) == ("humaneval", "codesim", "m", "openai")
+    assert (summary["dataset"], summary["strategy"], summary["model"], summary["provider"]) == (
+        "humaneval",
+        "codesim",
+        "m",
+        "openai",
+    )
 
 
 def test_partial_run_with_an_error_line() -> None:
-    error = {"task_id": "B", "sample_index": 0, "status": "error", "error": "boom", "passed": False,
-             "visible_passed": False, "solution": "", "outcome": "error", "seconds": 0.1, "trace": []}
-    summary = build_summary(CONFIG, [_line("A", 0, True), _line("A", 1, True), error], n_selected=3, stopped="interrupted")
+    error = {
+        "task_id": "B",
+        "sample_index": 0,
+        "status": "error",
+        "error": "boom",
+        "passed": False,
+        "visible_passed": False,
+        "solution": "",
+        "outcome": "error",
+        "seconds": 0.1,
+        "trace": [],
+    }
+    summary = build_summary(
+        CONFIG, [_line("A", 0, True), _line("A", 1, True), error], n_selected=3, stopped="interrupted"
+    )
     assert summary["pass@1"] == 0.5
     assert summary["pass@2"] is None  # task B has a single sample so far
     assert (summary["errors"], summary["complete"], summary["stopped"]) == (1, False, "interrupted")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from strategies_support import HIDDEN_MARKER
 
+from codesim.execution import Sandbox
 from codesim.llm.base import ChatParams
 from codesim.llm.chat import ChatModel
 from codesim.llm.openai_provider import OpenAIProvider
+from codesim.problems import PublicProblem
+from codesim.strategies.base import VisibleTestRunner
+from codesim.strategies.visible_tests import sandbox_test_runner
 from codesim.testing.fake_llm import FakeLLMServer
 
 
@@ -42,8 +46,7 @@ async def model(server: FakeLLMServer) -> AsyncIterator[ChatModel]:
 
 
 @pytest.fixture
-def runner_for():
-    """Makes the visible-test runner of a problem's PUBLIC part."""
-    from _temporary_runner import temporary_runner
-
-    return temporary_runner
+async def runner_for() -> AsyncIterator[Callable[[PublicProblem], VisibleTestRunner]]:
+    """Makes the visible-test runner of a problem's PUBLIC part, backed by the real sandbox."""
+    async with Sandbox(workers=2) as sandbox:
+        yield lambda problem: sandbox_test_runner(sandbox, problem)

@@ -142,3 +142,16 @@ async def test_no_prompt_ever_contains_a_hidden_test(server: FakeLLMServer, mode
     for request in server.requests:
         assert HIDDEN_MARKER not in request.all_text
         assert not any(text.strip() and text.strip() in request.all_text for text in hidden)
+
+
+async def test_gen_tests_with_a_runner_that_takes_no_extra_tests(server: FakeLLMServer, model, runner_for) -> None:
+    inner = runner_for(PUBLIC)
+
+    async def visible_only(code: str):
+        return await inner(code)
+
+    server.push(GENERATION_1, GENERATION_2, PLAN, SIMULATION_OK, fenced(PASSES_ONLY_VISIBLE))
+    result = await create_strategy("codesim-gen-tests").solve(PUBLIC, model, visible_only, sample_index=0)
+    assert "generated tests not used" in result.trace.steps[1].note
+    assert result.outcome == "first_code" and len(result.trace.steps[-1].tests) == 2
+    assert "sum_squares([3]) == 9" not in server.requests[2].last_user_text

@@ -46,6 +46,9 @@ def test_verdict_phrase_inside_a_sentence_is_not_the_verdict_line() -> None:
         ("There is a mismatch in step 2.", True),
         ("So the plan needs to be modified.", True),
         ("We get 5, as expected. Looks good.", False),
+        ("The plan was correct.", False),
+        ("At first the output does not match, but after fixing step 2 the plan is correct.", False),
+        ("The plan is correct for the first sample, but the second result does not match.", True),
     ],
 )
 def test_verdict_fallback(text: str, needs_changes: bool) -> None:
@@ -73,6 +76,20 @@ def test_plan_section_takes_the_last_plan_heading() -> None:
     assert plan_section("**Step-by-step plan:**\n1. a")[0] == "1. a"
     plan, note = plan_section("1. just steps")
     assert plan == "1. just steps" and note.startswith("fallback:")
+
+
+def test_plan_section_stops_at_an_echo_of_the_prompt() -> None:
+    echo = (
+        "## Plan\n1. sort\n2. compare neighbours\n\n### Attempts that already failed\n"
+        "## Failed attempt 1\nPlan:\n1. old idea\nWhat happened:\nfailed"
+    )
+    assert plan_section(echo) == ("1. sort\n2. compare neighbours", "")
+
+
+def test_plan_section_keeps_sub_headings_and_bare_lines() -> None:
+    text = "## Plan\n### Step 1\nRead the input\n### Step 2\nPrint it\n## Code\n```python\nprint(1)\n```"
+    assert plan_section(text) == ("### Step 1\nRead the input\n### Step 2\nPrint it", "")
+    assert plan_section("**Plan:**\n1. a\nThen return\n**Notes**\nx") == ("1. a\nThen return", "")
 
 
 def test_exemplars_and_algorithm() -> None:

@@ -18,7 +18,7 @@ def convert_apps_codesim(row: Row, dataset: str) -> Problem:
     visible = io_tests(_pairs(row, "sample_io"))
     starter = row.optional("starter_code", "")
     return stdio_problem(
-        task_id=str(row.optional("id", None) or row.field("name", (str, int))),
+        task_id=str(row.optional("id") if row.optional("id") is not None else row.field("name", (str, int))),
         dataset=dataset,
         prompt=stdio_prompt(row.field("description", str), visible, starter_code=starter),
         starter_code=starter,

@@ -3,7 +3,8 @@
 Recognised styles:
 - doctest: ``>>> f(x)`` followed by the expected value (no output shown means ``None``);
 - one example per line: ``f(x) == y``, ``f(x) ➞ y``, ``f(x) -> y``, ``f(x) => y``, ``f(x) ==> y``,
-  ``f(x) → y``, ``f(x) returns y``, ``f(x) should return y``, ``f(x) # returns y``;
+  ``f(x) → y``, ``f(x) = y``, ``f(x) returns y``, ``f(x) should return y``, ``f(x) # returns y``
+  (comments are dropped; a worked ``f(x) == 1 + 2 = 3`` keeps its last value);
 - ``Input: x`` followed by ``Output: y``, and ``For a = x, b = z the output should be y``
   (the given values become the call's arguments, in order).
 An example counts only when its left side calls the entry point and neither side uses a name that is

@@ -36,20 +36,30 @@ _MBPP_RULES: dict[str, tuple[int, ...]] = {
 }
 _RULE_OF_TASK = {number: rule for rule, numbers in _MBPP_RULES.items() for number in numbers}
 
+# EvalPlus's special oracles, by entry point: where "same output as the reference" is not the criterion.
+HUMANEVAL_ORACLES = {"find_zero": "polynomial_zero"}
+MBPP_ORACLES = {
+    "check_str": "not_none", "text_match_three": "not_none", "text_starta_endb": "not_none",
+    "are_equivalent": "or_always_true", "sum_div": "or_always_zero",
+}
+
 
 @lru_cache(maxsize=1)
 def _check_template() -> Template:
     return Template(resources.files("codesim.benchmarks").joinpath("templates", "evalplus_check.py.txt").read_text())
 
 
-def differential_test(reference: str, entry_point: str, inputs: list, atol: float, rule: str = "") -> TestCase:
-    """One assert test comparing the candidate with `reference` on every input."""
+def differential_test(
+    reference: str, entry_point: str, inputs: list, atol: float, *, rule: str = "", oracle: str = ""
+) -> TestCase:
+    """One assert test comparing the candidate with `reference` on every input (or applying `oracle`)."""
     code = _check_template().substitute(
         reference=repr(reference),
         entry_point=repr(entry_point),
         inputs=repr(json.dumps(inputs)),
         atol=repr(float(atol or 0)),
         rule=repr(rule),
+        oracle=repr(oracle),
     )
     return TestCase("assert", code)
 
@@ -58,7 +68,9 @@ def convert_humaneval_plus(row: Row, dataset: str) -> Problem:
     """A HumanEval+ row: visible = docstring examples; hidden = differential test on all inputs."""
     prompt = row.field("prompt", str)
     entry_point = row.field("entry_point", str)
-    return _plus_problem(row, dataset, prompt, entry_point, visible_asserts(row, prompt, entry_point), rule="")
+    visible = visible_asserts(row, prompt, entry_point)
+    oracle = HUMANEVAL_ORACLES.get(entry_point, "")
+    return _plus_problem(row, dataset, prompt, entry_point, visible, rule="", oracle=oracle)
 
 
 def convert_mbpp_plus(row: Row, dataset: str) -> Problem:
@@ -68,10 +80,13 @@ def convert_mbpp_plus(row: Row, dataset: str) -> Problem:
     visible = assert_tests(line for line in prompt.splitlines() if line.strip().startswith("assert "))
     number = re.search(r"(\d+)$", str(row.field("task_id", (str, int))))
     rule = _RULE_OF_TASK.get(int(number.group(1)), "") if number else ""
-    return _plus_problem(row, dataset, prompt, entry_point, visible, rule=rule)
+    oracle = MBPP_ORACLES.get(entry_point, "")
+    return _plus_problem(row, dataset, prompt, entry_point, visible, rule=rule, oracle=oracle)
 
 
-def _plus_problem(row: Row, dataset: str, prompt: str, entry_point: str, visible, rule: str) -> Problem:
+def _plus_problem(
+    row: Row, dataset: str, prompt: str, entry_point: str, visible: tuple[TestCase, ...], *, rule: str, oracle: str
+) -> Problem:
     inputs = row.field("base_input", list) + row.field("plus_input", list)
     reference = prompt + row.field("canonical_solution", str)
     return function_problem(
@@ -81,7 +96,7 @@ def _plus_problem(row: Row, dataset: str, prompt: str, entry_point: str, visible
         entry_point=entry_point,
         starter_code=prompt,
         visible=visible,
-        hidden=(differential_test(reference, entry_point, inputs, row.optional("atol", 0), rule),),
+        hidden=(differential_test(reference, entry_point, inputs, row.optional("atol", 0), rule=rule, oracle=oracle),),
         time_limit_s=PLUS_TIME_LIMIT_S,
         metadata={"n_inputs": len(inputs)},
     )

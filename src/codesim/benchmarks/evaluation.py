@@ -55,7 +55,7 @@ async def evaluate_samples(
         else:
             async with gate:
                 report = await sandbox.run_tests(
-                    sample.program(problem.public),
+                    problem.metadata.get("prelude", "") + sample.program(problem.public),
                     tests_for(problem, which),
                     kind=problem.public.kind,
                     language=str(sample.fields.get("language") or problem.public.language),

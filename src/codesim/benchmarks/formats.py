@@ -38,7 +38,7 @@ def detect_format(formats: Sequence[RowFormat], rows: Sequence[Row], dataset: st
         for fmt in formats:
             if fmt.name == forced:
                 return fmt
-        names = ", ".join(fmt.name for fmt in formats)
+        names = "; ".join(f"{fmt.name} ({fmt.description})" for fmt in formats)
         raise UsageError(f"unknown --format {forced!r} for dataset {dataset!r} (choose one of: {names})")
     first = rows[0]
     for fmt in formats:

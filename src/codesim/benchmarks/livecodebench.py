@@ -18,6 +18,12 @@ from codesim.errors import UsageError
 from codesim.problems import Problem, TestCase
 
 LCB_TIME_LIMIT_S = 6.0  # LiveCodeBench's per-test timeout
+# LiveCodeBench's harness runs its solutions after an import block; this is the part that matters in practice
+# (starter code annotates with `List[int]`, solutions use `deque`, `heapq`, ... without importing them).
+LCB_PRELUDE = (
+    "from typing import *\nfrom collections import *\n"
+    "import bisect, collections, functools, heapq, itertools, math, re, string, sys\n"
+)
 
 
 class _PlainDataUnpickler(pickle.Unpickler):
@@ -52,6 +58,7 @@ def convert_lcb(row: Row, dataset: str) -> Problem:
         "platform": row.optional("platform", ""),
         "difficulty": row.optional("difficulty", ""),
         "title": row.optional("question_title", ""),
+        "prelude": LCB_PRELUDE,
     }
     task_id = str(row.field("question_id", (str, int)))
     if hidden and hidden[0].kind == "call":

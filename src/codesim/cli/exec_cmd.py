@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+from pathlib import Path
 
-from codesim.errors import NotYetAvailable
+from codesim.errors import UsageError
+from codesim.execution import Sandbox, normalize_language
+from codesim.execution.verdicts import RunOutcome
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,6 +23,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
+def _read_text(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        raise UsageError(f"cannot read {what} {path!r}: {err.strerror or err}") from None
+
+
+async def _run(code: str, language: str, stdin: str, timeout: float, memory_mb: int) -> RunOutcome:
+    async with Sandbox(workers=1) as sandbox:
+        return await sandbox.run_program(code, language, stdin, time_limit_s=timeout, memory_mb=memory_mb)
+
+
 def handle(args: argparse.Namespace) -> int:
-    """Not available until the sandbox issue lands."""
-    raise NotYetAvailable("'codesim exec' is not implemented yet (it lands with the sandbox issue)")
+    """Run FILE once and print one JSON object; exit 0 whatever the verdict."""
+    language = normalize_language(args.language)
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout must be positive, got {args.timeout}")
+    if args.memory_mb < 16:
+        raise UsageError(f"--memory-mb must be at least 16, got {args.memory_mb}")
+    code = _read_text(args.file, "program file")
+    stdin = _read_text(args.stdin, "stdin file") if args.stdin is not None else ""
+    outcome = asyncio.run(_run(code, language, stdin, args.timeout, args.memory_mb))
+    print(json.dumps(outcome.to_json(), ensure_ascii=False))
+    return 0

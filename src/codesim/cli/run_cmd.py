@@ -49,7 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--dataset", required=True)
     parser.add_argument("--strategy", required=True)
     parser.add_argument("--data-file", default=None, help="dataset file (default: the dataset's usual sources)")
-    parser.add_argument("--format", dest="data_format", default=None, help="row format of the data file (default: detected)")
+    parser.add_argument(
+        "--format", dest="data_format", default=None, help="row format of the data file (default: detected)"
+    )
     parser.add_argument("--start-date", default=None, help="livecodebench: first contest day (YYYY-MM-DD)")
     parser.add_argument("--end-date", default=None, help="livecodebench: last contest day (YYYY-MM-DD)")
     parser.add_argument("--limit", type=positive_int, default=None, help="only the first N selected tasks")
@@ -57,7 +59,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--samples", type=positive_int, default=1, help="independent samples per task (pass@k)")
     parser.add_argument("--concurrency", type=positive_int, default=4, help="task samples in flight")
     parser.add_argument("--language", default="python", help="solution language (stdin/stdout datasets only)")
-    parser.add_argument("--budget-tokens", type=positive_int, default=None, help="stop once this many new tokens are spent")
+    parser.add_argument(
+        "--budget-tokens", type=positive_int, default=None, help="stop once this many new tokens are spent"
+    )
     parser.add_argument(
         "--stop-after-errors", type=positive_int, default=3, help="stop after N samples in a row fail at the provider"
     )
@@ -87,25 +91,35 @@ def _run_config(args: argparse.Namespace, strategy: Strategy, model_config: Mode
 
 
 async def _execute(
-    run_dir: RunDirectory, config: RunConfig, problems: list[Problem], strategy: Strategy, model_config: ModelConfig, stop_after_errors: int
+    run_dir: RunDirectory,
+    config: RunConfig,
+    problems: list[Problem],
+    strategy: Strategy,
+    model_config: ModelConfig,
+    stop_after_errors: int,
 ) -> RunOutcome:
     from codesim.execution import Sandbox
 
     model = build_chat_model(model_config)
     sandbox = Sandbox()
     try:
-        return await execute_run(run_dir, config, problems, strategy, model, sandbox, stop_after_errors=stop_after_errors)
+        return await execute_run(
+            run_dir, config, problems, strategy, model, sandbox, stop_after_errors=stop_after_errors
+        )
     finally:
         await sandbox.aclose()
         await model.aclose()
 
 
 def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
-    done = f"{outcome.summary['n_samples']} of {outcome.summary['n_tasks_selected'] * config.samples} samples are saved in {outcome.out_dir}"
+    wanted = outcome.summary["n_tasks_selected"] * config.samples
+    done = f"{outcome.summary['n_samples']} of {wanted} samples are saved in {outcome.out_dir}"
     again = "run the same command again to"
     messages = {
         StopReason.INTERRUPTED: f"interrupted: {done}; {again} resume",
-        StopReason.BUDGET: f"stopped: the budget of {config.budget_tokens} new tokens is spent; {done}; {again} continue",
+        StopReason.BUDGET: (
+            f"stopped: the budget of {config.budget_tokens} new tokens is spent; {done}; {again} continue"
+        ),
         StopReason.PROVIDER_ERRORS: (
             f"stopped: samples kept failing at the provider (last: {outcome.last_error}); {done}; "
             f"{again} retry the failed samples and continue"
@@ -130,11 +144,19 @@ def handle(args: argparse.Namespace) -> int:
     )
     problems = in_language(select_problems(problems, args.task_ids, args.limit), language)
     config = _run_config(args, strategy, model_config, language)
+    if config.samples > 1 and model_config.temperature == 0:
+        print(
+            "codesim: note: --samples > 1 at temperature 0 draws near-identical samples; consider --temperature 0.8",
+            file=sys.stderr,
+        )
     out_dir = Path(args.out) if args.out else default_out_dir(config.dataset, config.strategy, config.model_name)
     with open_run_directory(out_dir, config) as run_dir:
         outcome = asyncio.run(_execute(run_dir, config, problems, strategy, model_config, args.stop_after_errors))
     if outcome.dropped_torn_line:
-        print(f"codesim: note: dropped a torn last line of {out_dir}/results.jsonl (a killed run); redone", file=sys.stderr)
+        print(
+            f"codesim: note: dropped a torn last line of {out_dir}/results.jsonl (a killed run); redone",
+            file=sys.stderr,
+        )
     print_summary(outcome.summary, str(out_dir), Console())
     message = _closing_message(outcome, config)
     if message:

@@ -123,9 +123,17 @@ def _tail(text: str, limit: int) -> str:
     return text if _len(text) <= limit else "..." + text[-limit:]
 
 
+def _format(exc: BaseException) -> str:
+    """The traceback of ``exc`` without the driver's own frames (they say nothing about the code)."""
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_frame.f_code.co_filename == __file__:
+        trace = trace.tb_next
+    return "".join(_format_exception(_type(exc), exc, trace))
+
+
 def _error_of(exc: BaseException) -> tuple[str, str]:
     """The (verdict, message) of an exception raised by solution or test code."""
-    text = _tail("".join(_format_exception(_type(exc), exc, exc.__traceback__)), MAX_TRACEBACK)
+    text = _tail(_format(exc), MAX_TRACEBACK)
     if isinstance(exc, MemoryError):
         return "memory_limit", text
     if isinstance(exc, NotPlainData):
@@ -210,7 +218,7 @@ def run_function_tests(code: str, tests: list[dict], entry_point: str | None, re
                 scope = dict(namespace)
                 if entry_point and "." not in entry_point and callable(namespace.get(entry_point)):
                     scope[entry_point] = _guard(namespace[entry_point], snapshot)
-                exec(compile(test["input"], f"<test {index}>", "exec"), scope)
+                exec(compile(test["input"], "<test>", "exec"), scope)
                 _restore_builtins(snapshot)
                 record(event="end", index=index, verdict="passed", time_s=_clock() - started)
         except BaseException as exc:  # noqa: BLE001
@@ -237,8 +245,11 @@ def run_program(code: str) -> int:
         else:
             print(exc.code, file=sys.stderr)
             status = 1
-    except BaseException:  # noqa: BLE001
-        traceback.print_exc()
+    except BaseException as exc:  # noqa: BLE001
+        try:
+            sys.stderr.write(_format(exc))
+        except BaseException:  # noqa: BLE001 - stderr closed by the program
+            pass
         status = 1
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import io
 import json
 import os
@@ -73,6 +74,10 @@ class Supervisor:
                 __import__(name)
             except ImportError:
                 pass
+        sys.path[:] = [path for path in sys.path if path and os.path.isdir(path)]
+        # Children must not copy every page the collector would touch: freeze what exists now.
+        gc.collect()
+        gc.freeze()
 
     def _own(self, path: str) -> None:
         if self.root:
@@ -196,6 +201,14 @@ class Supervisor:
             os._exit(1)
 
 
+def _pidfd(pid: int) -> int | None:
+    """A descriptor that becomes readable when ``pid`` exits (Linux >= 5.3), or None."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
 def _report_setup_failure(stage: str, exc: BaseException) -> None:
     payload = json.dumps({"stage": stage, "errno": getattr(exc, "errno", None), "error": f"{type(exc).__name__}: {exc}"})
     try:
@@ -206,14 +219,16 @@ def _report_setup_failure(stage: str, exc: BaseException) -> None:
 
 def _reset_python_process(env: dict) -> None:
     """Give the in-process Python child its own environment and standard streams on fds 0-2."""
-    os.environ.clear()
-    os.environ.update(env)
+    for key in set(os.environ) - set(env):
+        del os.environ[key]
+    for key, value in env.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
     sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(
         io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", line_buffering=True
     )
-    sys.path[:] = [path for path in sys.path if path and os.path.isdir(path)]
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
@@ -237,37 +252,46 @@ class _Capture:
         self.ended: float | None = None
 
     def supervise(self, out_r: int, err_r: int, rec_r: int) -> "_Capture":
+        """Read the pipes until the child exits (then drain briefly), the wall clock runs out or a
+        budget is exceeded; then kill the child's process group."""
         selector = selectors.DefaultSelector()
         for fd, name in ((out_r, "stdout"), (err_r, "stderr"), (rec_r, "records")):
             selector.register(fd, selectors.EVENT_READ, name)
+        exit_fd = _pidfd(self.pid)
+        if exit_fd is not None:
+            selector.register(exit_fd, selectors.EVENT_READ, "exit")
         exit_seen_at = None
         while True:
             now = time.monotonic()
-            if self.status is None:
+            if self.status is None and (exit_fd is None or exit_seen_at is not None):
                 self._poll_exit()
-                if self.status is not None:
-                    exit_seen_at = now
-            pipes_open = bool(selector.get_map())
+            if self.status is not None and exit_seen_at is None:
+                exit_seen_at = now
+                if exit_fd is not None:
+                    selector.unregister(exit_fd)
+            pipes_open = len(selector.get_map()) > (exit_fd is not None and exit_seen_at is None)
             if exit_seen_at is not None and (not pipes_open or now - exit_seen_at > DRAIN_AFTER_EXIT_S):
                 break  # the main process is gone; whatever still holds the pipes is swept
             if now >= self.deadline:
                 self.timed_out = True
                 break
-            if not pipes_open:
-                time.sleep(min(self.deadline - now, 0.001))
-                continue
-            wait = min(self.deadline - now, 0.02 if exit_seen_at is not None else 0.25)
-            for key, _ in selector.select(wait):
-                if not self._read(key.fd, key.data, selector):
+            poll = 0.02 if exit_seen_at is not None or exit_fd is None else 1.0
+            for key, _ in selector.select(min(self.deadline - now, poll)):
+                if key.data == "exit":
+                    self._poll_exit()
+                elif not self._read(key.fd, key.data, selector):
                     self.output_exceeded = True
                     break
             if self.output_exceeded:
                 break
         self._kill()
         for key in list(selector.get_map().values()):
-            self._drain(key.fd, key.data)
-            os.close(key.fd)
+            if key.data != "exit":
+                self._drain(key.fd, key.data)
+                os.close(key.fd)
         selector.close()
+        if exit_fd is not None:
+            os.close(exit_fd)
         return self
 
     def _poll_exit(self) -> None:

@@ -39,6 +39,8 @@ class Language:
     address_space: bool = True
     # Extra MiB of RLIMIT_DATA/AS on top of the user's limit, for the runtime's own fixed overhead.
     overhead_mb: int = 0
+    # RLIMIT_STACK; V8 and Ruby misbehave with a very large one.
+    stack_mb: int = 256
     compile_env: dict[str, str] = field(default_factory=dict)
     run_env: dict[str, str] = field(default_factory=dict)
 
@@ -67,14 +69,14 @@ LANGUAGES: dict[str, Language] = {
             "java", ("java8", "java11", "java17", "java 8", "java 11", "java 17"), "Main.java", "default-jdk-headless",
             ("javac", "java"),
             compile=("{javac}", "-J-Xmx512m", "-J-XX:+UseSerialGC", "-encoding", "UTF-8", "-d", "{build}", "{build}/{src}"),
-            run=("{java}", "-Xmx{mem}m", "-Xss64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            run=("{java}", "-Xmx{mem}m", "-Xss32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                  "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=128m", "-cp", "{build}", "{main}"),
-            address_space=False, overhead_mb=448,
+            address_space=False, overhead_mb=512,
         ),
         Language(
             "javascript", ("js", "node", "nodejs", "node.js", "javascript (node)"), "main.js", "nodejs", ("node",),
-            run=("{node}", "--max-old-space-size={mem}", "--stack-size=65500", "{build}/{src}"),
-            address_space=False, overhead_mb=192,
+            run=("{node}", "--max-old-space-size={mem}", "--stack-size=50000", "{build}/{src}"),
+            address_space=False, overhead_mb=192, stack_mb=64,
         ),
         Language(
             "go", ("golang", "go1"), "main.go", "golang-go", ("go",),
@@ -82,7 +84,7 @@ LANGUAGES: dict[str, Language] = {
             run=("{build}/main",),
             address_space=False, overhead_mb=32,
             compile_env={"GOCACHE": "{build}/.cache/go-build", "GOPATH": "{build}/.cache/gopath", "GO111MODULE": "off",
-                         "CGO_ENABLED": "0", "GOTOOLCHAIN": "local", "GOFLAGS": "-trimpath"},
+                         "GOTOOLCHAIN": "local"},
             run_env={"GOMEMLIMIT": "{mem}MiB"},
         ),
         Language(
@@ -90,11 +92,12 @@ LANGUAGES: dict[str, Language] = {
             compile=("{rustc}", "-O", "--edition", "2021", "-o", "{build}/main", "{build}/{src}"),
             run=("{build}/main",),
         ),
-        Language("ruby", ("rb", "ruby3"), "main.rb", "ruby", ("ruby",), run=("{ruby}", "{build}/{src}"), overhead_mb=64),
+        Language("ruby", ("rb", "ruby3"), "main.rb", "ruby", ("ruby",), run=("{ruby}", "{build}/{src}"), overhead_mb=64,
+                 stack_mb=64),
         Language(
             "php", ("php7", "php8", "php-cli"), "main.php", "php-cli", ("php",),
             run=("{php}", "-d", "memory_limit={mem}M", "-d", "display_errors=stderr", "{build}/{src}"),
-            overhead_mb=64,
+            overhead_mb=64, stack_mb=64,
         ),
     )
 }

@@ -211,6 +211,10 @@ class WorkerPool:
         async with self.worker() as worker:
             return {**worker.info["in_force"], "python": worker.info["python"], "uid": worker.uid}
 
+    def live_workers(self) -> list[Worker]:
+        """The fork servers currently running."""
+        return [worker for worker in self._all if worker.alive]
+
     async def aclose(self) -> None:
         """Stop every fork server."""
         workers, self._all, self._idle = self._all, [], []

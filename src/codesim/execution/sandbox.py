@@ -60,6 +60,14 @@ class Sandbox:
         by a running fork server."""
         return await self._pool.isolation()
 
+    def worker_uids(self) -> list[int]:
+        """The uids the running workers' programs execute as (for diagnostics and tests)."""
+        return [worker.uid for worker in self._pool.live_workers()]
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the running fork servers (for diagnostics and tests)."""
+        return [worker.process.pid for worker in self._pool.live_workers()]
+
     async def aclose(self) -> None:
         """Stop the worker processes."""
         await self._pool.aclose()
@@ -84,13 +92,13 @@ class Sandbox:
         try:
             async with self._pool.worker() as worker:
                 build, compile_error = await self._prepare(worker, lang, tools, code, memory_mb)
-                if compile_error is not None:
-                    await worker.request({"op": "close"}, WATCHDOG_MARGIN_S)
-                    return RunOutcome("compile_error", compile_error[0], "", compile_error[1], compile_error[2])
-                raw = await worker.request(
-                    self._run_request(build, code, stdin, time_limit_s, EXEC_STDOUT_LIMIT), time_limit_s + WATCHDOG_MARGIN_S
-                )
-                await worker.request({"op": "close"}, WATCHDOG_MARGIN_S)
+                try:
+                    if compile_error is not None:
+                        return RunOutcome("compile_error", compile_error[0], "", compile_error[1], compile_error[2])
+                    raw = await worker.request(self._run_request(build, code, stdin, time_limit_s, EXEC_STDOUT_LIMIT),
+                                               time_limit_s + WATCHDOG_MARGIN_S)
+                finally:
+                    await self._release(worker, lang)
         except WorkerFault as fault:
             log.error("sandbox internal error: %s", fault)
             return RunOutcome("internal_error", None, "", str(fault), 0.0)
@@ -134,7 +142,8 @@ class Sandbox:
         Returns the build and, when compilation failed, ``(exit_code, compiler message, seconds)``.
         """
         src = source_name(lang, code)
-        await worker.request({"op": "open", "files": {} if lang.in_process else {src: code}}, WATCHDOG_MARGIN_S)
+        if not lang.in_process:
+            await worker.request({"op": "open", "files": {src: code}}, WATCHDOG_MARGIN_S)
         values = {"src": src, "mem": str(memory_mb), "main": java_main_class(code) if lang.name == "java" else ""}
         env = {**BASE_ENV, **render(lang.run_env, tools, **values)}
         build = _Build(lang, render(lang.run, tools, **values) if lang.run else None, env, memory_mb)
@@ -158,9 +167,15 @@ class Sandbox:
         await worker.request({"op": "seal"}, WATCHDOG_MARGIN_S)
         return build, None
 
+    async def _release(self, worker: Worker, lang: Language) -> None:
+        """Delete the build directory `_prepare` opened (none for in-process Python)."""
+        if not lang.in_process and worker.alive:
+            await worker.request({"op": "close"}, WATCHDOG_MARGIN_S)
+
     def _limits(self, build: _Build, cpu_s: float) -> Limits:
         lang = build.language
-        return Limits(cpu_s=cpu_s, memory_mb=build.memory_mb + lang.overhead_mb, address_space=lang.address_space)
+        return Limits(cpu_s=cpu_s, memory_mb=build.memory_mb + lang.overhead_mb, address_space=lang.address_space,
+                      stack_mb=lang.stack_mb)
 
     def _run_request(self, build: _Build, code: str, stdin: str, time_limit_s: float, stdout_limit: int) -> dict:
         request = {
@@ -202,7 +217,7 @@ class _TestRun:
                     break
             return results
         finally:
-            await self.worker.request({"op": "close"}, WATCHDOG_MARGIN_S)
+            await self.sandbox._release(self.worker, self.lang)
 
     async def _io_test(self, build: _Build, test: TestCase) -> TestResult:
         expected = expected_text(test.expected)
@@ -243,7 +258,10 @@ class _TestRun:
             raw = await self.worker.request(request, cpu_s + WATCHDOG_MARGIN_S)
             batch_results, finished = self._read_records(batch, raw, nonce, cpu_s)
             results += batch_results
-            if finished or (self.stop and any(r.verdict is not Verdict.PASSED for r in results)):
+            failures = [index for index, result in enumerate(results) if result.verdict is not Verdict.PASSED]
+            if self.stop and failures:
+                return results[: failures[0] + 1]
+            if finished:
                 break
         return results
 

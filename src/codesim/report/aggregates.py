@@ -150,8 +150,8 @@ class Comparison:
     """Which tasks two runs of one dataset solved (a task is solved when any of its samples passed)."""
 
     dataset: str
-    a: str
-    b: str
+    a: RunData
+    b: RunData
     both: list[str]
     only_a: list[str]
     only_b: list[str]
@@ -174,8 +174,8 @@ def comparisons(runs: list[RunData]) -> list[Comparison]:
         result.append(
             Comparison(
                 dataset=a.dataset,
-                a=a.label,
-                b=b.label,
+                a=a,
+                b=b,
                 both=[t for t in common if solved_a[t] and solved_b[t]],
                 only_a=[t for t in common if solved_a[t] and not solved_b[t]],
                 only_b=[t for t in common if solved_b[t] and not solved_a[t]],

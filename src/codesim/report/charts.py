@@ -45,7 +45,7 @@ def _fragment(fig: go.Figure, dom_id: str, y_title: str) -> Markup:
 
 def pass1_chart(stats: list[RunStats]) -> Chart:
     """pass@1 per run with its 95% Wilson interval over tasks."""
-    labels = [s.run.label for s in stats]
+    labels = [s.run.short_name for s in stats]
     values = [100 * (s.pass_at.get("pass@1") or 0.0) for s in stats]
     fig = go.Figure(
         go.Bar(
@@ -73,7 +73,7 @@ def pass1_chart(stats: list[RunStats]) -> Chart:
 
 def tokens_per_solved_chart(stats: list[RunStats]) -> Chart:
     """Prompt and completion tokens of the whole run per task it solved."""
-    labels = [s.run.label for s in stats]
+    labels = [s.run.short_name for s in stats]
     fig = go.Figure()
     for name, attr in (("prompt", "prompt_tokens"), ("completion", "completion_tokens")):
         fig.add_trace(
@@ -100,7 +100,7 @@ def calls_chart(stats: list[RunStats]) -> Chart:
         fig.add_trace(
             go.Box(
                 y=s.calls_per_sample,
-                name=s.run.label,
+                name=s.run.short_name,
                 boxpoints="all" if len(s.calls_per_sample) <= _BOXPOINTS_ALL_UP_TO else "outliers",
                 jitter=0.4,
                 pointpos=0,
@@ -115,9 +115,23 @@ def calls_chart(stats: list[RunStats]) -> Chart:
     )
 
 
+_FIXED_COLOURS = {"first code": "#2da44e", "unsolved": "#cf222e", "no code": "#82071e", "provider error": "#8c959f"}
+_SHADES = {"debug round": ("#0969da", "#218bff", "#54aeff", "#80ccff", "#b6e3ff"), "re-plan": ("#8250df", "#a475f9", "#c297ff", "#d8b9ff")}
+
+
+def outcome_colour(label: str) -> str:
+    """Green for first code, blues for debugging rounds, purples for re-plans, reds for unsolved."""
+    if label in _FIXED_COLOURS:
+        return _FIXED_COLOURS[label]
+    for prefix, shades in _SHADES.items():
+        if label.startswith(prefix):
+            return shades[(int(label.rsplit(" ", 1)[1]) - 1) % len(shades)]
+    return "#d4a72c"
+
+
 def outcomes_chart(stats: list[RunStats]) -> Chart:
     """How the samples of planning/debugging runs ended, stacked per run."""
-    labels = [s.run.label for s in stats]
+    labels = [s.run.short_name for s in stats]
     buckets = list(dict.fromkeys(label for s in stats for label in s.outcomes))
     fig = go.Figure()
     for bucket in buckets:
@@ -125,6 +139,7 @@ def outcomes_chart(stats: list[RunStats]) -> Chart:
         fig.add_trace(
             go.Bar(
                 name=bucket,
+                marker_color=outcome_colour(bucket),
                 x=labels,
                 y=[n for n, _ in counts],
                 customdata=[c for _, c in counts],

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from codesim.errors import UsageError
-from codesim.runner.store import CONFIG_FILE, RESULTS_FILE, SUMMARY_FILE, read_json, sample_key
+from codesim.runner.store import CONFIG_FILE, RESULTS_FILE, SUMMARY_FILE, read_json
 
 _NUMBER_FIELDS = ("llm_calls", "prompt_tokens", "completion_tokens", "seconds")
 
@@ -21,7 +21,13 @@ class RunData:
     config: dict[str, Any]
     summary: dict[str, Any]
     records: list[dict[str, Any]] = field(default_factory=list)
-    label: str = ""  # a short unique name for tables and charts (see `load_runs`)
+    label: str = ""  # a unique name: the directory's (see `load_runs`)
+    key: str = ""  # a very short name for charts and task chips: A, B, ...
+
+    @property
+    def short_name(self) -> str:
+        """The key with the strategy, for chart axes: `A codesim`."""
+        return f"{self.key} {self.strategy}"
 
     def setting(self, key: str, default: str = "?") -> str:
         """A run setting from summary.json, else config.json (model names live in config's model section)."""
@@ -94,11 +100,12 @@ def read_results(path: Path) -> list[dict[str, Any]]:
             record = json.loads(line)
             if not isinstance(record, dict) or "task_id" not in record:
                 raise ValueError("not a results object with a task_id")
-            by_key[sample_key({"sample_index": 0, **record})] = normalized_record(record)
+            record = normalized_record(record)
         except (ValueError, TypeError) as err:
             if number == last:
                 break
             raise UsageError(f"{path}: line {number + 1} is not a valid results line ({err})") from err
+        by_key[(record["task_id"], record["sample_index"])] = record
     return list(by_key.values())
 
 
@@ -116,11 +123,18 @@ def load_run(path: Path) -> RunData:
     return RunData(path=path, config=config, summary=summary, records=read_results(results), label=path.resolve().name or str(path))
 
 
+def run_key(index: int) -> str:
+    """The short name of the run at `index`: A, B, ... Z, then R27, R28, ..."""
+    return chr(ord("A") + index) if index < 26 else f"R{index + 1}"
+
+
 def load_runs(paths: list[Path]) -> list[RunData]:
-    """The runs in `paths`, labelled by directory name (made unique with `#n` when names repeat)."""
+    """The runs in `paths`, keyed A, B, ... and labelled by directory name (made unique with
+    `#n` when names repeat)."""
     runs = [load_run(path) for path in paths]
     seen: dict[str, int] = {}
-    for run in runs:
+    for index, run in enumerate(runs):
+        run.key = run_key(index)
         seen[run.label] = seen.get(run.label, 0) + 1
         if seen[run.label] > 1:
             run.label = f"{run.label} #{seen[run.label]}"

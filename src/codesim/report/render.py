@@ -16,11 +16,6 @@ from codesim.report.prices import PRICES_AS_OF
 from codesim.report.tasks import TaskView
 
 
-def run_key(index: int) -> str:
-    """The short name of the run at `index`: A, B, ... Z, then R27, R28, ..."""
-    return chr(ord("A") + index) if index < 26 else f"R{index + 1}"
-
-
 def _percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
@@ -37,7 +32,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(percent=_percent, number=_number, run_key=run_key)
+    env.filters.update(percent=_percent, number=_number)
     return env
 
 

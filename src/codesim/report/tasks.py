@@ -13,9 +13,6 @@ from codesim.report.aggregates import natural_key, task_verdict
 from codesim.report.highlight import highlight_code
 from codesim.report.loading import RunData
 
-TEST_STAGE = "visible_tests"
-
-
 def as_text(value: Any) -> str:
     """A test field (text or plain data) as display text."""
     if value is None:
@@ -85,12 +82,21 @@ class TaskView:
         return len({v for v in self.verdicts.values() if v is not None}) > 1
 
 
+_TEST_FIELDS = ("input", "expected", "actual", "verdict", "error")
+
+
+def _tests(value: Any) -> list[dict[str, str]] | None:
+    """A test step's per-test verdicts as display text; None for an LLM step."""
+    if not isinstance(value, list):
+        return None
+    return [{name: as_text(test.get(name)) for name in _TEST_FIELDS} for test in value if isinstance(test, dict)]
+
+
 def _steps(trace: list[dict[str, Any]]) -> list[StepView]:
     total = sum(float(step.get("seconds") or 0.0) for step in trace) or 1.0
     views, elapsed = [], 0.0
     for number, step in enumerate(trace, start=1):
         seconds = float(step.get("seconds") or 0.0)
-        tests = step.get("tests")
         attempt = step.get("attempt") or {}
         views.append(
             StepView(
@@ -104,9 +110,7 @@ def _steps(trace: list[dict[str, Any]]) -> list[StepView]:
                 seconds=seconds,
                 cached=bool(step.get("cached")),
                 note=str(step.get("note") or ""),
-                tests=[{k: as_text(t.get(k)) for k in ("input", "expected", "actual", "verdict", "error")} for t in tests]
-                if isinstance(tests, list)
-                else None,
+                tests=_tests(step.get("tests")),
                 offset_pct=100 * elapsed / total,
                 width_pct=100 * seconds / total,
             )
@@ -118,7 +122,7 @@ def _steps(trace: list[dict[str, Any]]) -> list[StepView]:
 def _sample(run: RunData, record: dict[str, Any], language: str) -> SampleView:
     hidden = record.get("hidden_tests")
     return SampleView(
-        run=run.label,
+        run=f"{run.key} {run.label}",
         sample_index=record["sample_index"],
         passed=record["passed"],
         status=str(record.get("status") or ""),

@@ -1,7 +1,9 @@
-"""The live progress bar of a run: samples done, solved/attempted, pass rate, tokens, calls, ETA."""
+"""What a run shows while it works: samples done, solved/attempted, pass rate, tokens, calls,
+ETA. A live bar on a terminal; one plain line per finished sample otherwise (logs)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.console import Console
@@ -18,30 +20,43 @@ def human_count(number: float) -> str:
     return str(int(number))
 
 
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
 class RunProgress:
-    """A rich progress bar on stderr (plain and quiet when stderr is not a terminal).
+    """Progress of a run on stderr. Counts include the samples finished by earlier invocations
+    of the same run, so a resumed run shows where the whole run stands; tokens and calls are
+    this invocation's, and the ETA comes from this invocation's pace."""
 
-    Counts include the samples finished by earlier invocations of the same run, so a resumed
-    run shows where the whole run stands; tokens and calls are this invocation's."""
-
-    def __init__(self, total: int, finished: list[dict[str, Any]], meter: UsageMeter, console: Console | None = None) -> None:
+    def __init__(
+        self, total: int, finished: list[dict[str, Any]], meter: UsageMeter, console: Console | None = None
+    ) -> None:
         self.meter = meter
+        self.total = total
         self.attempted = len(finished)
         self.solved = sum(1 for record in finished if record.get("passed"))
-        self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[stats]}"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=console or Console(stderr=True),
-            transient=False,
-        )
-        self._task = self._progress.add_task("run", total=total, completed=self.attempted, stats=self._stats())
+        self._resumed_at = self.attempted
+        self._started = time.monotonic()
+        self.console = console or Console(stderr=True)
+        self._bar: Progress | None = None
+        if self.console.is_terminal:
+            self._bar = Progress(
+                TextColumn("[bold]run"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[stats]}"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=self.console,
+            )
+            self._task = self._bar.add_task("run", total=total, completed=self.attempted, stats=self.stats())
 
-    def _stats(self) -> str:
+    def stats(self) -> str:
+        """`solved S/A (R%) · T tok (N new) · C calls`."""
         rate = f"{100 * self.solved / self.attempted:.1f}%" if self.attempted else "-"
         tokens = self.meter.new_tokens + self.meter.cached_tokens
         return (
@@ -49,19 +64,38 @@ class RunProgress:
             f"{human_count(tokens)} tok ({human_count(self.meter.new_tokens)} new) · {self.meter.calls} calls"
         )
 
+    def eta(self) -> str:
+        """Time left at this invocation's pace, '?' before the first sample finishes."""
+        done_now = self.attempted - self._resumed_at
+        if not done_now:
+            return "?"
+        return _clock((time.monotonic() - self._started) / done_now * (self.total - self.attempted))
+
     def __enter__(self) -> RunProgress:
-        self._progress.start()
+        if self._bar is not None:
+            self._bar.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._progress.stop()
+        if self._bar is not None:
+            self._bar.stop()
 
     def sample_finished(self, record: dict[str, Any]) -> None:
         """Count one finished sample."""
         self.attempted += 1
         self.solved += bool(record.get("passed"))
-        self._progress.update(self._task, advance=1, stats=self._stats())
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, stats=self.stats())
+            return
+        self.console.print(
+            f"[{self.attempted}/{self.total}] {record['task_id']}#{record['sample_index']} {record['status']} · "
+            f"{self.stats()} · ETA {self.eta()}",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
 
     def usage_changed(self) -> None:
         """Refresh the token and call counts (after a model call)."""
-        self._progress.update(self._task, stats=self._stats())
+        if self._bar is not None:
+            self._bar.update(self._task, stats=self.stats())

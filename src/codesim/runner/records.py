@@ -23,7 +23,13 @@ def _hidden_summary(report: TestReport, n_tests: int) -> dict[str, Any]:
 
 
 def solved_record(
-    task_id: str, sample_index: int, result: StrategyResult, hidden: TestReport, n_hidden: int, seconds: float, hidden_seconds: float
+    task_id: str,
+    sample_index: int,
+    result: StrategyResult,
+    hidden: TestReport,
+    n_hidden: int,
+    seconds: float,
+    hidden_seconds: float,
 ) -> dict[str, Any]:
     """The line of a sample the strategy finished; `passed` is the verdict of the HIDDEN tests."""
     steps = result.trace.steps

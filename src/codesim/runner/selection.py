@@ -36,6 +36,6 @@ def in_language(problems: Sequence[Problem], language: str) -> list[Problem]:
     if function_tasks:
         raise UsageError(
             f"--language {language}: {function_tasks[0]} is a Python function problem; "
-            "other languages work only for stdin/stdout datasets (apps, codecontests, xcodeeval, livecodebench stdin tasks)"
+            "other languages work only for stdin/stdout problems (apps, codecontests, xcodeeval, some livecodebench)"
         )
     return [dataclasses.replace(p, public=dataclasses.replace(p.public, language=language)) for p in problems]

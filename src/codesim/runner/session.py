@@ -64,7 +64,9 @@ def _stop_on_signals(on_signal: Callable[[], None]) -> Iterator[None]:
             loop.remove_signal_handler(signum)
 
 
-def _drop_retried_errors(run_dir: RunDirectory, records: list[dict[str, Any]], selected: set[tuple[str, int]]) -> tuple[list[dict[str, Any]], int]:
+def _drop_retried_errors(
+    run_dir: RunDirectory, records: list[dict[str, Any]], selected: set[tuple[str, int]]
+) -> tuple[list[dict[str, Any]], int]:
     """Remove the error lines of selected samples from results.jsonl: they are redone now, so the
     file keeps one line per sample."""
     keep = [r for r in records if not (r.get("status") == STATUS_ERROR and sample_key(r) in selected)]
@@ -75,10 +77,11 @@ def _drop_retried_errors(run_dir: RunDirectory, records: list[dict[str, Any]], s
 
 @contextmanager
 def open_run_directory(out_dir: Path, config: RunConfig) -> Iterator[RunDirectory]:
-    """Lock `out_dir`, refuse it if it holds a run of another configuration, write config.json."""
+    """Lock `out_dir`, refuse it if it holds samples of a run of another configuration, write
+    config.json (a directory without samples yet takes the new configuration)."""
     with RunDirectory(out_dir) as run_dir:
         stored = run_dir.stored_config()
-        if stored is not None:
+        if stored is not None and run_dir.results.has_lines():
             check_resumable(stored, config, out_dir)
         run_dir.write_config(config.to_json())
         yield run_dir

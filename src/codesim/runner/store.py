@@ -89,6 +89,10 @@ class ResultsFile:
             self.dropped_torn_line = True
         return records
 
+    def has_lines(self) -> bool:
+        """Whether anything was written yet."""
+        return self.path.exists() and self.path.stat().st_size > 0
+
     def append(self, record: dict[str, Any]) -> None:
         """Append one line in a single write and fsync it."""
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")

@@ -54,10 +54,14 @@ def add_strategy_options(parser: argparse.ArgumentParser) -> None:
         flag = "--" + name.replace("_", "-")
         help_text = _HELP.get(name, f"strategy option {name}")
         if value_type is bool:
-            group.add_argument(flag, dest=_DEST_PREFIX + name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+            group.add_argument(
+                flag, dest=_DEST_PREFIX + name, action=argparse.BooleanOptionalAction, default=None, help=help_text
+            )
         else:
             metavar = "N" if value_type is int else "X"
-            group.add_argument(flag, dest=_DEST_PREFIX + name, type=value_type, default=None, metavar=metavar, help=help_text)
+            group.add_argument(
+                flag, dest=_DEST_PREFIX + name, type=value_type, default=None, metavar=metavar, help=help_text
+            )
 
 
 def strategy_options_from_args(args: argparse.Namespace, spec: StrategySpec) -> dict[str, Any]:

@@ -80,14 +80,12 @@ def print_summary(summary: dict[str, Any], out_dir: str, console: Console) -> No
         if key.startswith("pass@"):
             table.add_row(key, _percent(value))
     table.add_row("visible tests passed", _percent(summary["visible_pass_rate"]))
-    table.add_row(
-        "LLM calls", f"{summary['llm_calls']} ({summary['cached_calls']} from cache)"
-    )
+    table.add_row("LLM calls", f"{summary['llm_calls']} ({summary['cached_calls']} from cache)")
     new = summary["new_prompt_tokens"] + summary["new_completion_tokens"]
     cached = summary["cached_prompt_tokens"] + summary["cached_completion_tokens"]
     table.add_row(
         "tokens",
-        f"{summary['prompt_tokens']} prompt + {summary['completion_tokens']} completion ({new} new, {cached} cached)",
+        f"{summary['prompt_tokens']} prompt + {summary['completion_tokens']} completion; {new} new, {cached} cached",
     )
     table.add_row("seconds (sum over samples)", f"{summary['seconds']:.1f}")
     table.add_row("parse fallbacks", str(summary["parse_fallbacks"]))

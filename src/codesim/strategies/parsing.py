@@ -37,8 +37,16 @@ _NEGATIVE_WORDS = re.compile(
     r"|does\s+not\s+match|doesn't\s+match|do\s+not\s+match|mismatch|incorrect|is\s+wrong|not\s+correct",
     re.IGNORECASE,
 )
+_POSITIVE_WORDS = re.compile(
+    r"plan\s+(?:is|was|seems|looks)\s+(?:correct|right|fine|good|valid|ok)|matches\s+the\s+expected", re.IGNORECASE
+)
 _HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*|\*\*\s*)?(?P<title>[A-Za-z][\w -]{0,40}?)\s*(?:\*\*)?\s*:?\s*(?:\*\*)?\s*$", re.MULTILINE
+    r"^\s*(?P<mark>#{1,6}|\*\*)?\s*(?P<title>[A-Za-z][\w -]{0,40}?)\s*(?:\*\*)?\s*:?\s*(?:\*\*)?\s*$", re.MULTILINE
+)
+_SECTION_END_TITLE = re.compile(
+    r"^(?:attempts?\s+that\s+already\s+failed|failed\s+attempts?(?:\s+\d+)?|(?:python\s+)?code|implementation"
+    r"|explanation|example\s+usage|tests?|test\s+cases?|what\s+happened)$",
+    re.IGNORECASE,
 )
 _PLAN_TITLE = re.compile(r"^(?:step[- ]by[- ]step\s+|corrected\s+|revised\s+|new\s+|final\s+)*plan$", re.IGNORECASE)
 _ALGORITHM_TITLE = re.compile(r"^algorithm\w*(?:\s+\w+){0,3}$", re.IGNORECASE)
@@ -57,15 +65,19 @@ def count_fallbacks(steps: Iterable[TraceStep]) -> int:
 
 def plan_verdict(text: str) -> tuple[bool, str]:
     """(plan needs changes?, note) from a simulation answer. The last VERDICT line wins;
-    without one, the answer needs changes iff it uses a wording of mismatch."""
+    without one, the last wording of mismatch ('does not match', ...) or of success ('the
+    plan is correct', ...) decides; with neither, the plan counts as correct."""
     text = strip_reasoning(text)
     verdicts = _VERDICT.findall(text)
     if verdicts:
         return "NEEDS" in verdicts[-1].upper(), ""
-    found = _NEGATIVE_WORDS.search(text)
-    if found:
-        return True, fallback(f"no VERDICT line; '{found.group(0)}' read as 'plan needs changes'")
-    return False, fallback("no VERDICT line and no wording of mismatch; read as 'plan is correct'")
+    wordings = [(m.start(), True, m.group(0)) for m in _NEGATIVE_WORDS.finditer(text)]
+    wordings += [(m.start(), False, m.group(0)) for m in _POSITIVE_WORDS.finditer(text)]
+    if wordings:
+        _, needs_changes, words = max(wordings)
+        verdict = "plan needs changes" if needs_changes else "plan is correct"
+        return needs_changes, fallback(f"no VERDICT line; '{words}' read as '{verdict}'")
+    return False, fallback("no VERDICT line and no wording of success or mismatch; read as 'plan is correct'")
 
 
 def error_source(text: str) -> tuple[str, str]:
@@ -90,9 +102,24 @@ def confidence(text: str) -> tuple[int, str]:
     return 0, fallback("no confidence given; used 0")
 
 
-def _headings(text: str) -> list[tuple[str, int, int]]:
-    """(title, line start, body start) of each heading-like line, in order."""
-    return [(head.group("title").strip(), head.start(), head.end()) for head in _HEADING.finditer(text)]
+@dataclass(frozen=True)
+class _Heading:
+    """A heading-like line: its title, where its line and its body start, and its level
+    (1-6 for Markdown `#` headings, 7 for a bold line, 8 for a bare `Title:` line)."""
+
+    title: str
+    line: int
+    body: int
+    level: int
+
+
+def _headings(text: str) -> list[_Heading]:
+    """Every heading-like line, in order."""
+    levels = {None: 8, "**": 7}
+    return [
+        _Heading(m.group("title").strip(), m.start(), m.end(), levels.get(m.group("mark"), len(m.group("mark") or "")))
+        for m in _HEADING.finditer(text)
+    ]
 
 
 def drop_confidence(text: str) -> str:
@@ -101,12 +128,20 @@ def drop_confidence(text: str) -> str:
 
 
 def plan_section(text: str) -> tuple[str, str]:
-    """(plan, note): everything after the last `Plan` heading (a CONFIDENCE line removed),
-    else the whole answer."""
+    """(plan, note): the section under the last `Plan` heading (Markdown headings preferred
+    over bold or bare ones), up to the next heading of its level or higher or a heading such
+    as 'Code' or an echoed 'Failed attempt'; a CONFIDENCE line removed. Else the whole answer."""
     text = strip_reasoning(text)
-    starts = [body for title, _, body in _headings(text) if _PLAN_TITLE.match(title)]
-    if starts:
-        body = drop_confidence(text[starts[-1] :])
+    headings = _headings(text)
+    plans = [h for h in headings if _PLAN_TITLE.match(h.title)]
+    if plans:
+        start = ([h for h in plans if h.level <= 6] or plans)[-1]
+        ends = (
+            h.line
+            for h in headings
+            if h.line > start.line and (_SECTION_END_TITLE.match(h.title) or h.level <= min(start.level, 7))
+        )
+        body = drop_confidence(text[start.body : next(ends, len(text))])
         if body:
             return body, ""
     whole = drop_confidence(text)
@@ -116,7 +151,7 @@ def plan_section(text: str) -> tuple[str, str]:
 def algorithm_section(text: str) -> tuple[str, str]:
     """(tutorial, note): the text under the last `Algorithm` heading, else ''."""
     text = strip_reasoning(text)
-    found = [body for title, _, body in _headings(text) if _ALGORITHM_TITLE.match(title)]
+    found = [h.body for h in _headings(text) if _ALGORITHM_TITLE.match(h.title)]
     if found and text[found[-1] :].strip():
         return text[found[-1] :].strip(), ""
     return "", fallback("no 'Algorithm' heading; no algorithm notes")
@@ -126,7 +161,7 @@ def exemplars(text: str, count: int) -> tuple[list[str], str]:
     """(up to `count` recalled examples, note), split at `Example N` headings and cut
     before the `Algorithm` heading; else the whole answer as one example."""
     text = strip_reasoning(text)
-    algorithm_at = [line for title, line, _ in _headings(text) if _ALGORITHM_TITLE.match(title)]
+    algorithm_at = [h.line for h in _headings(text) if _ALGORITHM_TITLE.match(h.title)]
     head = text[: algorithm_at[-1]] if algorithm_at else text
     starts = [m.start() for m in _EXAMPLE_HEADING.finditer(head)]
     parts = [head[a:b].strip() for a, b in pairwise([*starts, len(head)])]
