@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install codesim with its test and local-model extras
 
-toolchains:  ## install the compilers/interpreters the sandbox tests use (Debian packages)
+toolchains:  ## install the sandbox's language toolchains and the browser for report tests (Debian packages)
 	bash scripts/install-toolchains.sh
+	bash scripts/install-browser.sh
 
 test: setup toolchains  ## set up everything, then run the whole test suite
 	$(BIN)/pytest
