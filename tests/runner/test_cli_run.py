@@ -216,3 +216,23 @@ def test_samples_reach_the_server_as_separate_requests(tmp_path: Path) -> None:
     assert keys(read_lines(out / "results.jsonl")) == [(f"HumanEval/{t}", s) for t in range(2) for s in range(3)]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert (summary["pass@1"], summary["pass@2"], summary["samples_per_task"]) == (1.0, 1.0, 3)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--strategy", "nope"), "unknown strategy 'nope'"),
+        (("--strategy", "direct", "--language", "cpp"), "--language cpp: HumanEval/0 is a Python function problem"),
+        (("--strategy", "direct", "--task-ids", "HumanEval/0,HumanEval/999"), "HumanEval/999"),
+        (("--strategy", "codesim", "--max-plan-tries", "0"), "max_plan_tries=0: must be at least 1"),
+    ],
+)
+def test_usage_errors_are_one_line(tmp_path: Path, extra: tuple[str, ...], message: str) -> None:
+    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL), *extra]
+    argv += ["--provider", "openai", "--base-url", "http://127.0.0.1:9/v1", "--out", str(tmp_path / "out")]
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=120, env={**os.environ, "CODESIM_HOME": str(tmp_path)}
+    )
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()

@@ -98,3 +98,11 @@ def test_has_lines(tmp_path: Path) -> None:
     assert not results.has_lines()
     results.append(_record("A"))
     assert results.has_lines()
+
+
+def test_temporary_files_of_a_killed_replace_are_cleaned(tmp_path: Path) -> None:
+    (tmp_path / ".summary.json.abc123.tmp").write_text("{", encoding="utf-8")
+    (tmp_path / "notes.tmp").write_text("mine", encoding="utf-8")
+    with RunDirectory(tmp_path):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "notes.tmp"]

@@ -18,17 +18,21 @@ from pathlib import Path
 
 from rich.console import Console
 
+from codesim.benchmarks import DATASET_NAMES, load_problems
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
+from codesim.execution import Sandbox, normalize_language
 from codesim.llm.factory import ModelConfig, build_chat_model
 from codesim.problems import Problem
 from codesim.runner.config import RunConfig, default_out_dir, model_section
 from codesim.runner.engine import StopReason
+from codesim.runner.selection import in_language, select_problems
 from codesim.runner.session import RunOutcome, execute_run, open_run_directory
 from codesim.runner.store import RunDirectory
 from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
 from codesim.runner.summary import print_summary
 from codesim.strategies.base import Strategy
+from codesim.strategies.registry import get_spec, strategy_names
 
 EXIT_CODES = {
     StopReason.COMPLETE: 0,
@@ -46,8 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--dataset", required=True)
-    parser.add_argument("--strategy", required=True)
+    parser.add_argument("--dataset", required=True, help=f"one of: {', '.join(DATASET_NAMES)}")
+    parser.add_argument("--strategy", required=True, help=f"one of: {', '.join(strategy_names())}")
     parser.add_argument("--data-file", default=None, help="dataset file (default: the dataset's usual sources)")
     parser.add_argument(
         "--format", dest="data_format", default=None, help="row format of the data file (default: detected)"
@@ -98,8 +102,6 @@ async def _execute(
     model_config: ModelConfig,
     stop_after_errors: int,
 ) -> RunOutcome:
-    from codesim.execution import Sandbox
-
     model = build_chat_model(model_config)
     sandbox = Sandbox()
     try:
@@ -130,11 +132,6 @@ def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run (or resume) the benchmark run described by the flags."""
-    from codesim.benchmarks import load_problems
-    from codesim.execution import normalize_language
-    from codesim.runner.selection import in_language, select_problems
-    from codesim.strategies.registry import get_spec
-
     spec = get_spec(args.strategy)
     strategy = spec.create(**strategy_options_from_args(args, spec))
     language = normalize_language(args.language)

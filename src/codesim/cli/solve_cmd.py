@@ -1,23 +1,148 @@
-"""`codesim solve`: a problem statement in, verified code out."""
+"""`codesim solve`: a problem statement in, tested code out.
+
+Reads a statement (Markdown or plain text; FILE, or stdin with `-` or no FILE) with its
+examples: `Input:`/`Output:` blocks (also `Sample Input 1`, `Example`, fenced blocks) for a
+program reading stdin, or a `def` signature with `>>>` doctests or `f(x) == y` lines for a
+Python function. The examples become visible tests; the strategy (CodeSIM by default) writes
+and debugs code against them. The final code goes to stdout, live progress to stderr.
+
+Exit status: 0 the final code passes every visible test; 1 it does not (the code is still
+printed) or the provider failed; 2 usage error (including: no examples, without --no-tests).
+See docs/solve.md.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
+import sys
+from collections.abc import Callable
+from pathlib import Path
 
-from codesim.cli.model_options import add_model_options
-from codesim.errors import NotYetAvailable
+from codesim.cli.model_options import add_model_options, model_config_from_args
+from codesim.errors import CodesimError, UsageError
+from codesim.execution import normalize_language
+from codesim.llm.cache import cache_enabled_by_env
+from codesim.llm.factory import resolve_model_name
+from codesim.problems import PublicProblem
+from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
+from codesim.solve.extra_tests import load_extra_tests
+from codesim.solve.progress import StderrProgress
+from codesim.solve.session import SolveSession, write_json
+from codesim.solve.statement import KindChoice, parse_statement
+from codesim.strategies.registry import get_spec, strategy_names
+
+NO_EXAMPLES = (
+    "no examples found in the statement, so the code cannot be verified; add examples "
+    "(`Input:`/`Output:` blocks, `>>>` doctests or `f(x) == y` lines), pass --tests FILE, "
+    "or pass --no-tests to continue without verification"
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `solve` subcommand."""
-    parser = subparsers.add_parser("solve", help="turn a problem statement into tested code", description=__doc__)
-    parser.add_argument("file", nargs="?", default="-")
-    parser.add_argument("--language", default="python")
-    parser.add_argument("--strategy", default="codesim")
+    parser = subparsers.add_parser(
+        "solve",
+        help="turn a problem statement into tested code",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", nargs="?", default="-", help="the statement file, or - for stdin (default)")
+    parser.add_argument("--language", default="python", help="solution language (default: python)")
+    parser.add_argument("--strategy", default="codesim", help=f"one of: {', '.join(strategy_names())}")
+    parser.add_argument(
+        "--kind",
+        choices=[choice.value for choice in KindChoice],
+        default=KindChoice.AUTO.value,
+        help="function (a Python `def`) or stdio program (default: auto, a `def` signature means function)",
+    )
+    parser.add_argument(
+        "--tests",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help='extra visible tests: JSON lines {"input": ..., "output": ...} (stdio), or Python asserts (function)',
+    )
+    parser.add_argument("--no-tests", action="store_true", help="go on even when there is no test at all")
+    parser.add_argument("--trace", type=Path, default=None, metavar="FILE.json", help="write the full trace here")
+    parser.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="also write the code here")
+    add_strategy_options(parser)
     add_model_options(parser)
     parser.set_defaults(handler=handle)
 
 
+def _read_statement(source: str) -> tuple[str, str]:
+    """(statement text, task id) from a path or `-` (stdin)."""
+    if source == "-":
+        if sys.stdin.isatty():
+            print("codesim: reading the statement from stdin (end with Ctrl-D)", file=sys.stderr)
+        return sys.stdin.read(), "stdin"
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8"), path.stem
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read the statement {path}: {getattr(err, 'strerror', None) or err}") from None
+
+
+def _check_writable(*paths: Path | None) -> None:
+    """Refuse unusable output paths before any model call is made."""
+    for path in paths:
+        if path is None:
+            continue
+        if path.is_dir():
+            raise UsageError(f"cannot write {path}: it is a folder")
+        if not path.resolve().parent.is_dir():
+            raise UsageError(f"cannot write {path}: the folder {path.resolve().parent} does not exist")
+
+
+def _save(path: Path, write: Callable[[Path], None]) -> None:
+    try:
+        write(path)
+    except OSError as err:
+        raise CodesimError(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def _problem(args: argparse.Namespace) -> PublicProblem:
+    statement, task_id = _read_statement(args.file)
+    language = normalize_language(args.language)
+    problem = parse_statement(statement, language=language, task_id=task_id, kind=KindChoice(args.kind))
+    if args.tests is not None:
+        extra = tuple(load_extra_tests(args.tests, problem.kind))
+        problem = dataclasses.replace(problem, visible_tests=problem.visible_tests + extra)
+    if not problem.visible_tests and not args.no_tests:
+        raise UsageError(NO_EXAMPLES)
+    return problem
+
+
 def handle(args: argparse.Namespace) -> int:
-    """Not available until the report/solve issue lands."""
-    raise NotYetAvailable("'codesim solve' is not implemented yet (it lands with the report/solve issue)")
+    """Solve the statement; print the code; exit 0 iff it passes every visible test."""
+    _check_writable(args.trace, args.output)
+    problem = _problem(args)
+    spec = get_spec(args.strategy)
+    strategy = spec.create(**strategy_options_from_args(args, spec))
+    model_config = model_config_from_args(args)
+    model_name = resolve_model_name(model_config)
+    progress = StderrProgress()
+    if not problem.visible_tests:
+        progress.note("warning: no tests; the code will NOT be verified (--no-tests)")
+    progress.started(problem, strategy.name, f"{model_config.provider}/{model_name}")
+    session = SolveSession(problem, strategy, model_config, progress.step)
+    try:
+        result = asyncio.run(session.solve())
+    except (CodesimError, KeyboardInterrupt) as err:
+        if args.trace is not None:
+            document = session.trace_document(model_name, error=str(err) or type(err).__name__)
+            _save(args.trace, lambda path: write_json(path, document))
+            progress.note(f"the trace so far is in {args.trace}")
+        if model_config.use_cache and cache_enabled_by_env():
+            progress.note("the answers received so far are cached: running the same command again reuses them")
+        raise
+    sys.stdout.write(result.code)
+    sys.stdout.flush()
+    if args.output is not None and result.code:
+        _save(args.output, lambda path: path.write_text(result.code, encoding="utf-8"))
+    if args.trace is not None:
+        _save(args.trace, lambda path: write_json(path, session.trace_document(model_name)))
+    progress.finished(result, len(problem.visible_tests))
+    return 0 if result.code and result.visible_passed else 1

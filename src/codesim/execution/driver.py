@@ -38,7 +38,8 @@ MAX_REPR = 2000
 MAX_TRACEBACK = 3000
 
 _SCALARS = (int, float, bool, str, bytes, type(None), complex)
-_SEQUENCES = (list, tuple, collections.deque)
+_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+_SEQUENCES = (list, tuple, collections.deque, *_VIEWS)
 _SETS = (set, frozenset)
 _MAPPINGS = (dict, collections.OrderedDict, collections.defaultdict, collections.Counter)
 _NUMBERS = (decimal.Decimal, fractions.Fraction)
@@ -67,7 +68,7 @@ def to_plain(value, depth: int = 0):
         return {"__complex__": [to_plain(value.real), to_plain(value.imag)]}
     if kind in _NUMBERS:
         return float(value)
-    if kind in (list, collections.deque):
+    if kind in (list, collections.deque, *_VIEWS):
         return [to_plain(item, depth + 1) for item in value]
     if kind is tuple:
         return {"__tuple__": [to_plain(item, depth + 1) for item in value]}

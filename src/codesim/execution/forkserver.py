@@ -20,7 +20,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import gc
-import io
 import json
 import os
 import selectors
@@ -39,6 +38,8 @@ del sys.path[0]
 
 READ_CHUNK = 65536
 DRAIN_AFTER_EXIT_S = 0.05
+RECORD_POLL_S = 0.05
+F_SETPIPE_SZ = 1031
 HIGH_FD = 20
 RECORD_FD = 3
 STATUS_FD = 4
@@ -142,8 +143,11 @@ class Supervisor:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         rec_r, rec_w = os.pipe()
+        try:
+            fcntl.fcntl(rec_w, F_SETPIPE_SZ, 2**20)  # records rarely fill it between two polls
+        except OSError:
+            pass
         status_r, status_w = os.pipe2(os.O_CLOEXEC)
-        sys.stdout.flush()
         started = time.monotonic()
         pid = os.fork()
         if pid == 0:
@@ -218,17 +222,13 @@ def _report_setup_failure(stage: str, exc: BaseException) -> None:
 
 
 def _reset_python_process(env: dict) -> None:
-    """Give the in-process Python child its own environment and standard streams on fds 0-2."""
+    """Give the in-process Python child its own environment (its sys.std* objects, never used
+    by the fork server, already write to the run's fds 0-2)."""
     for key in set(os.environ) - set(env):
         del os.environ[key]
     for key, value in env.items():
         if os.environ.get(key) != value:
             os.environ[key] = value
-    sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
-    sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
-    sys.stderr = sys.__stderr__ = io.TextIOWrapper(
-        io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", line_buffering=True
-    )
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
@@ -253,15 +253,21 @@ class _Capture:
 
     def supervise(self, out_r: int, err_r: int, rec_r: int) -> "_Capture":
         """Read the pipes until the child exits (then drain briefly), the wall clock runs out or a
-        budget is exceeded; then kill the child's process group."""
+        budget is exceeded; then kill the child's process group.
+
+        stdout/stderr are read as data arrives (their budgets must act at once); the record
+        channel is polled every RECORD_POLL_S instead, so test records cost no wake-up each.
+        """
         selector = selectors.DefaultSelector()
-        for fd, name in ((out_r, "stdout"), (err_r, "stderr"), (rec_r, "records")):
+        for fd, name in ((out_r, "stdout"), (err_r, "stderr")):
             selector.register(fd, selectors.EVENT_READ, name)
+        os.set_blocking(rec_r, False)
         exit_fd = _pidfd(self.pid)
         if exit_fd is not None:
             selector.register(exit_fd, selectors.EVENT_READ, "exit")
         exit_seen_at = None
-        while True:
+        while not self.output_exceeded:
+            self._drain(rec_r, "records")
             now = time.monotonic()
             if self.status is None and (exit_fd is None or exit_seen_at is not None):
                 self._poll_exit()
@@ -275,20 +281,20 @@ class _Capture:
             if now >= self.deadline:
                 self.timed_out = True
                 break
-            poll = 0.02 if exit_seen_at is not None or exit_fd is None else 1.0
+            poll = 0.02 if exit_seen_at is not None or exit_fd is None else RECORD_POLL_S
             for key, _ in selector.select(min(self.deadline - now, poll)):
                 if key.data == "exit":
                     self._poll_exit()
                 elif not self._read(key.fd, key.data, selector):
                     self.output_exceeded = True
                     break
-            if self.output_exceeded:
-                break
         self._kill()
         for key in list(selector.get_map().values()):
             if key.data != "exit":
                 self._drain(key.fd, key.data)
                 os.close(key.fd)
+        self._drain(rec_r, "records")
+        os.close(rec_r)
         selector.close()
         if exit_fd is not None:
             os.close(exit_fd)
@@ -331,7 +337,7 @@ class _Capture:
         return self._accept(name, chunk)
 
     def _drain(self, fd: int, name: str) -> None:
-        """Read what is left in a pipe after every writer was killed, within the budget."""
+        """Read what a pipe holds now without blocking, within the budget."""
         os.set_blocking(fd, False)
         while True:
             try:
@@ -376,8 +382,14 @@ class _Capture:
 
 def main() -> None:
     """Serve requests from stdin until it closes."""
-    control_in = sys.stdin.buffer
-    control_out = sys.stdout.buffer
+    # The control channel moves off fds 0 and 1, so sys.stdin/sys.stdout stay unused and clean
+    # for the Python children, and a stray print cannot corrupt the protocol.
+    control_in = os.fdopen(os.dup(0), "rb")
+    control_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    os.close(devnull)
     config = json.loads(control_in.readline())
     supervisor = Supervisor(config)
     handlers = {"open": supervisor.open, "run": supervisor.run, "seal": supervisor.seal, "close": supervisor.close}

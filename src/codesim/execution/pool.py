@@ -100,6 +100,12 @@ class Worker:
         self.info = info
         self._stderr_tail = b""
         self._drain = asyncio.create_task(self._drain_stderr())
+        self._last_read: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._last_read.set_result(None)
+        self.borrowers = 0
+        self.exclusive = False
+        self._killed = False
+        self._reaper: asyncio.Task | None = None
 
     @classmethod
     async def start(cls, config: WorkerConfig) -> Worker:
@@ -130,22 +136,37 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        """False once the process has exited."""
-        return self.process.returncode is None
+        """False once the process has exited or been killed."""
+        return not self._killed and self.process.returncode is None
 
     async def _drain_stderr(self) -> None:
         while chunk := await self.process.stderr.read(65536):
             self._stderr_tail = (self._stderr_tail + chunk)[-4000:]
 
     async def request(self, payload: dict, timeout_s: float) -> dict:
-        """Send one request and await its answer; WorkerFault (and the worker killed) on failure."""
+        """Send one request and await its answer; WorkerFault (and the worker killed) on failure.
+
+        Requests may be pipelined: each is written at once, and answers are read in order, the
+        timeout of one starting when the previous answer has arrived.
+        """
+        previous, done = self._last_read, asyncio.get_running_loop().create_future()
+        self._last_read = done
         try:
             self.process.stdin.write(json.dumps(payload).encode() + b"\n")
             await self.process.stdin.drain()
+            await asyncio.shield(previous)
             line = await asyncio.wait_for(self.process.stdout.readline(), timeout_s)
         except (asyncio.TimeoutError, ConnectionError, asyncio.LimitOverrunError, ValueError) as err:
             await self.kill()
             raise WorkerFault(f"sandbox worker stopped answering ({type(err).__name__})") from err
+        except BaseException:
+            # Cancelled mid-request: its answer would be read by the next request. Retire the worker.
+            self._killed = True
+            self.process.kill()
+            self._reaper = asyncio.get_running_loop().create_task(self.kill())
+            raise
+        finally:
+            done.set_result(None)
         if not line:
             await self.kill()
             tail = self._stderr_tail.decode("utf-8", "replace").strip()
@@ -157,7 +178,8 @@ class Worker:
 
     async def kill(self) -> None:
         """Kill the fork server and anything still running under its uid."""
-        if self.alive:
+        self._killed = True
+        if self.process.returncode is None:
             self.process.kill()
         await self.process.wait()
         self._drain.cancel()
@@ -169,7 +191,7 @@ class Worker:
 
     async def close(self) -> None:
         """Ask the fork server to exit (end of input), killing it if it does not."""
-        if self.alive:
+        if self.alive and not self.process.stdin.is_closing():
             self.process.stdin.close()
             try:
                 await asyncio.wait_for(self.process.wait(), 10)
@@ -179,43 +201,79 @@ class Worker:
 
 
 class WorkerPool:
-    """Up to ``size`` fork servers, started on demand and lent out one at a time."""
+    """Up to ``size`` fork servers, started on demand and lent out.
+
+    An exclusive borrower (a run with a build directory: compile, then runs) has its worker to
+    itself. Shared borrowers (stateless runs: Python) may be two per worker, so the next run is
+    already queued in the fork server when the current one ends.
+    """
+
+    SHARED_DEPTH = 2
 
     def __init__(self, size: int, config: WorkerConfig | None = None):
         self.size = size
         self.config = config or WorkerConfig()
-        self._idle: list[Worker] = []
-        self._all: list[Worker] = []
-        self._slots = asyncio.Semaphore(size)
-        self._start_lock = asyncio.Lock()
+        self._workers: list[Worker] = []
+        self._starting = 0
+        self._changed = asyncio.Condition()
 
     @contextlib.asynccontextmanager
-    async def worker(self) -> AsyncIterator[Worker]:
+    async def worker(self, *, shared: bool = False) -> AsyncIterator[Worker]:
         """Borrow a live worker for the duration of the block."""
-        async with self._slots:
-            worker = self._idle.pop() if self._idle else None
-            if worker is None or not worker.alive:
-                async with self._start_lock:
-                    worker = await Worker.start(self.config)
-                self._all.append(worker)
-            try:
-                yield worker
-            finally:
-                if worker.alive:
-                    self._idle.append(worker)
-                else:
-                    self._all.remove(worker)
+        worker = await self._acquire(shared)
+        try:
+            yield worker
+        finally:
+            async with self._changed:
+                worker.borrowers -= 1
+                worker.exclusive = False
+                if not worker.alive:
+                    self._workers = [w for w in self._workers if w is not worker]
+                self._changed.notify_all()
 
-    async def isolation(self) -> dict:
-        """What isolation the fork servers have in force (starts one if none runs yet)."""
-        async with self.worker() as worker:
-            return {**worker.info["in_force"], "python": worker.info["python"], "uid": worker.uid}
+    def _shareable(self) -> Worker | None:
+        busy = [w for w in self._workers if not w.exclusive and w.borrowers < self.SHARED_DEPTH]
+        return min(busy, key=lambda w: w.borrowers) if busy else None
+
+    @staticmethod
+    def _lend(worker: Worker, shared: bool) -> Worker:
+        worker.borrowers += 1
+        worker.exclusive = not shared
+        return worker
+
+    async def _acquire(self, shared: bool) -> Worker:
+        """An idle worker, else a new one (below ``size``), else (shared) a busy shareable one."""
+        async with self._changed:
+            while True:
+                self._workers = [w for w in self._workers if w.alive]
+                idle = next((w for w in self._workers if w.borrowers == 0), None)
+                if idle is None and len(self._workers) + self._starting < self.size:
+                    self._starting += 1
+                    break
+                worker = idle or (self._shareable() if shared else None)
+                if worker is not None:
+                    return self._lend(worker, shared)
+                await self._changed.wait()
+        try:
+            worker = await Worker.start(self.config)
+        finally:
+            async with self._changed:
+                self._starting -= 1
+                self._changed.notify_all()
+        async with self._changed:
+            self._workers.append(worker)
+            return self._lend(worker, shared)
 
     def live_workers(self) -> list[Worker]:
         """The fork servers currently running."""
-        return [worker for worker in self._all if worker.alive]
+        return [worker for worker in self._workers if worker.alive]
+
+    async def isolation(self) -> dict:
+        """What isolation the fork servers have in force (starts one if none runs yet)."""
+        async with self.worker(shared=True) as worker:
+            return {**worker.info["in_force"], "python": worker.info["python"], "uid": worker.uid}
 
     async def aclose(self) -> None:
         """Stop every fork server."""
-        workers, self._all, self._idle = self._all, [], []
+        workers, self._workers = self._workers, []
         await asyncio.gather(*(worker.close() for worker in workers))

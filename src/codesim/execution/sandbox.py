@@ -90,7 +90,7 @@ class Sandbox:
         lang = get_language(language)
         tools = self._resolve_tools(lang)
         try:
-            async with self._pool.worker() as worker:
+            async with self._pool.worker(shared=lang.in_process) as worker:
                 build, compile_error = await self._prepare(worker, lang, tools, code, memory_mb)
                 try:
                     if compile_error is not None:
@@ -120,16 +120,14 @@ class Sandbox:
         if any(test.kind != "io" for test in tests) and lang.name != "python":
             raise ValueError(f"assert/call tests need Python code, not {lang.name}")
         tools = self._resolve_tools(lang)
-        results: list[TestResult] = []
         try:
-            async with self._pool.worker() as worker:
+            async with self._pool.worker(shared=lang.in_process) as worker:
                 runner = _TestRun(self, worker, code, lang, tools, entry_point, time_limit_s, memory_mb,
                                   stop_at_first_failure)
                 results = await runner.run(list(tests))
         except WorkerFault as fault:
             log.error("sandbox internal error: %s", fault)
-            done = len(results)
-            results = results + [TestResult(test, Verdict.INTERNAL_ERROR, error=str(fault)) for test in tests[done:]]
+            results = [TestResult(test, Verdict.INTERNAL_ERROR, error=str(fault)) for test in tests]
         report = TestReport.from_results(results)
         if report.verdict is Verdict.INTERNAL_ERROR:
             log.error("sandbox internal error while testing (kind=%s, language=%s)", kind.value, lang.name)

@@ -139,6 +139,9 @@ class RunDirectory:
         except ImportError:  # no fcntl (Windows): run without the lock
             pass
         self._lock_fd = fd
+        for name in (RESULTS_FILE, CONFIG_FILE, SUMMARY_FILE):  # left by a kill during a replace
+            for stale in self.path.glob(f".{name}.*.tmp"):
+                stale.unlink(missing_ok=True)
         return self
 
     def __exit__(self, *exc: object) -> None:

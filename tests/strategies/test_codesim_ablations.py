@@ -5,12 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
-
 from strategies_support import (
     BAD_FUNCTIONS,
     FUNCTION_PROBLEM,
-    HIDDEN_MARKER,
     GOOD_FUNCTION,
+    HIDDEN_MARKER,
     PLAN,
     SIMULATION_OK,
     STDIO_PROBLEM,

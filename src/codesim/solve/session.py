@@ -1,0 +1,80 @@
+"""One `codesim solve`: the strategy on the problem's visible tests, and the trace document."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codesim.execution import Sandbox
+from codesim.llm.factory import ModelConfig, build_chat_model
+from codesim.problems import PublicProblem
+from codesim.solve.observed import ObservedRun, StepObserver
+from codesim.strategies.base import Strategy, StrategyResult
+from codesim.strategies.visible_tests import sandbox_test_runner
+
+
+@dataclass
+class SolveSession:
+    """A strategy run on one problem; keeps the trace so far and the time taken, even when the
+    run fails midway."""
+
+    problem: PublicProblem
+    strategy: Strategy
+    model_config: ModelConfig
+    on_step: StepObserver
+    result: StrategyResult | None = None
+    seconds: float = 0.0
+    _run: ObservedRun = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._run = ObservedRun(self.strategy, self.on_step)
+
+    async def solve(self) -> StrategyResult:
+        """Run the strategy; the visible tests run in a fresh sandbox."""
+        started = time.monotonic()
+        model = build_chat_model(self.model_config)
+        sandbox = Sandbox()
+        try:
+            self.result = await self._run.solve(self.problem, model, sandbox_test_runner(sandbox, self.problem))
+            return self.result
+        finally:
+            self.seconds = time.monotonic() - started
+            await sandbox.aclose()
+            await model.aclose()
+
+    def trace_document(self, model_name: str, error: str = "") -> dict[str, Any]:
+        """Everything about this solve as JSON data: the problem, the result and every step."""
+        trace = self._run.trace
+        result = self.result
+        document: dict[str, Any] = {
+            "task_id": self.problem.task_id,
+            "kind": self.problem.kind.value,
+            "language": self.problem.language,
+            "entry_point": self.problem.entry_point,
+            "visible_tests": [dataclasses.asdict(test) for test in self.problem.visible_tests],
+            "strategy": self.strategy.name,
+            "provider": self.model_config.provider,
+            "model": model_name,
+            "code": result.code if result else "",
+            "visible_passed": result.visible_passed if result else False,
+            "outcome": result.outcome if result else "error",
+            "llm_calls": trace.llm_calls,
+            "prompt_tokens": trace.prompt_tokens,
+            "completion_tokens": trace.completion_tokens,
+            "seconds": round(self.seconds, 3),
+            "trace": trace.to_list(),
+        }
+        if error:
+            document["error"] = error
+        return document
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    """Write `document` to `path` as indented JSON (through a temporary file, then renamed)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=repr) + "\n", encoding="utf-8")
+    partial.replace(path)

@@ -1,0 +1,63 @@
+"""The worker pool: parallel runs keep their own results, faults are internal errors, recovery."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+import pytest
+
+from codesim.execution import Sandbox, Verdict
+from codesim.problems import ProblemKind
+from codesim.problems import TestCase as Case
+
+FUNCTION = ProblemKind.FUNCTION
+
+
+async def test_many_concurrent_samples_each_get_their_own_verdict(sandbox: Sandbox) -> None:
+    async def sample(n: int) -> tuple[int, Verdict, str]:
+        code = f"def f(x):\n    print('noise {n}')\n    return x + {n % 3}\n"
+        report = await sandbox.run_tests(code, [Case("call", [n], n)], kind=FUNCTION, entry_point="f")
+        return n, report.verdict, report.results[0].actual
+
+    results = await asyncio.gather(*(sample(n) for n in range(30)))
+    for n, verdict, actual in results:
+        assert verdict is (Verdict.PASSED if n % 3 == 0 else Verdict.FAILED)
+        assert actual == str(n + n % 3)
+
+
+async def test_mixed_languages_in_parallel(sandbox: Sandbox) -> None:
+    programs = [("python", "print(input())"), ("c", '#include <stdio.h>\nint main(){char s[64];scanf("%63s",s);puts(s);}'),
+                ("ruby", "puts gets")] * 3
+    outcomes = await asyncio.gather(*(sandbox.run_program(code, lang, f"w{i}\n", time_limit_s=20)
+                                      for i, (lang, code) in enumerate(programs)))
+    assert [o.stdout for o in outcomes] == [f"w{i}\n" for i in range(len(programs))]
+
+
+async def test_a_dead_worker_is_an_internal_error_and_the_pool_recovers(sandbox: Sandbox) -> None:
+    async def kill_worker_soon() -> None:
+        await asyncio.sleep(0.5)
+        for pid in sandbox.worker_pids():
+            os.kill(pid, signal.SIGKILL)
+
+    outcome, _ = await asyncio.gather(sandbox.run_program("import time\ntime.sleep(5)\n", "python"), kill_worker_soon())
+    assert outcome.status == "internal_error" and "worker died" in outcome.stderr
+    report = await sandbox.run_tests("def f():\n    return 1\n", [Case("call", [], 1)], kind=FUNCTION, entry_point="f")
+    assert report.passed
+
+
+async def test_a_cancelled_run_does_not_desynchronise_the_worker(sandbox: Sandbox) -> None:
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(sandbox.run_program("import time\ntime.sleep(5)\nprint('late')\n", "python"), 0.5)
+    outcomes = await asyncio.gather(*(sandbox.run_program(f"print({i})", "python") for i in range(6)))
+    assert [o.stdout for o in outcomes] == [f"{i}\n" for i in range(6)]
+
+
+async def test_isolation_report(sandbox: Sandbox) -> None:
+    isolation = await sandbox.isolation()
+    root = os.geteuid() == 0
+    assert isolation["unprivileged_user"] is root
+    if root:
+        assert isolation["network_namespace"] and isolation["mount_namespace"]
+        assert isolation["uid"] != 0
