@@ -106,3 +106,19 @@ async def test_lazy_and_view_results_are_checked_not_refused(sandbox: Sandbox) -
              Case("assert", "assert sorted(g({1: 3, 2: 4})) == [3, 4]")]
     report = await sandbox.run_tests(code, tests, kind=FUNCTION, entry_point="g")
     assert report.passed, report.feedback()
+
+
+async def test_failed_assert_reports_the_actual_value_of_its_left_side(sandbox: Sandbox) -> None:
+    code = "def double(x):\n    return x * 3\n"
+    check = "def check(candidate):\n    assert candidate(1) == 3\n    assert candidate(2) == 4, 'message'\ncheck(double)\n"
+    report = await sandbox.run_tests(code, [Case("assert", "assert double(2) == 4"), Case("assert", check)],
+                                     kind=FUNCTION, entry_point="double")
+    assert [r.actual for r in report.results] == ["6", "6"]
+    assert "Actual output: 6" in report.feedback()
+
+
+async def test_call_inputs_that_json_cannot_hold_are_passed_sensibly(sandbox: Sandbox) -> None:
+    code = "def total(xs):\n    return sum(xs)\n"
+    report = await sandbox.run_tests(code, [Case("call", [{1, 2, 3}], 6), Case("call", [(4, 5)], 9)],
+                                     kind=FUNCTION, entry_point="total")
+    assert report.passed, report.feedback()

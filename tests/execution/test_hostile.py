@@ -175,6 +175,8 @@ async def test_kill_everything_only_reaches_the_programs_own_processes(sandbox: 
 async def test_concurrent_runs_cannot_touch_each_other(sandbox: Sandbox, canary: Canary) -> None:
     killer = "import os, signal, time\nend = time.time() + 2\nwhile time.time() < end:\n    os.kill(-1, signal.SIGKILL)\n"
     victim = "import time\ntime.sleep(1)\nprint('survived')\n"
+    await asyncio.gather(sandbox.isolation(), sandbox.isolation())
+    assert len(set(sandbox.worker_uids())) == 2
     _, survivor = await asyncio.gather(run(sandbox, killer), run(sandbox, victim))
     assert (survivor.status, survivor.stdout) == ("ok", "survived\n")
     await assert_host_unharmed(sandbox, canary)

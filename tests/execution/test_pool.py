@@ -36,8 +36,10 @@ async def test_mixed_languages_in_parallel(sandbox: Sandbox) -> None:
 
 
 async def test_a_dead_worker_is_an_internal_error_and_the_pool_recovers(sandbox: Sandbox) -> None:
+    await sandbox.isolation()
+
     async def kill_worker_soon() -> None:
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(1.0)
         for pid in sandbox.worker_pids():
             os.kill(pid, signal.SIGKILL)
 
@@ -61,3 +63,14 @@ async def test_isolation_report(sandbox: Sandbox) -> None:
     if root:
         assert isolation["network_namespace"] and isolation["mount_namespace"]
         assert isolation["uid"] != 0
+
+
+def test_hidden_paths_never_cover_system_directories(monkeypatch: pytest.MonkeyPatch) -> None:
+    from codesim.execution.pool import hidden_paths
+
+    monkeypatch.chdir("/usr/lib")
+    monkeypatch.setenv("CODESIM_SANDBOX_HIDE", "/etc:/srv/data-with-hidden-tests")
+    paths = hidden_paths(("/tmp", "/opt/x", "/work/data"))
+    assert "/root" in paths and "/home" in paths and "/work/data" in paths
+    assert "/srv/data-with-hidden-tests" in paths
+    assert not any(path in ("/", "/tmp", "/usr/lib", "/etc", "/opt/x") for path in paths)

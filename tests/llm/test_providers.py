@@ -249,3 +249,12 @@ def test_chat_params_are_all_in_the_cache_key() -> None:
     assert len(keys) == len(variants) + 1
     assert cache_key("openai", None, HELLO, base) != cache_key("openai", "http://other/v1", HELLO, base)
     assert cache_key("openai", None, HELLO, base) != cache_key("anthropic", None, HELLO, base)
+
+
+async def test_seeded_samples_get_distinct_seeds(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_llm.push("a", "b")
+    model = make_model("openai", fake_llm, monkeypatch)
+    await model.chat(HELLO, seed=40, sample_index=0)
+    await model.chat(HELLO, seed=40, sample_index=2)
+    await model.aclose()
+    assert [r.body["seed"] for r in fake_llm.requests] == [40, 42]

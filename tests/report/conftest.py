@@ -32,9 +32,11 @@ def two_runs(tmp_path: Path) -> list[Path]:
     ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser). Module-scoped:
+    Playwright's sync API keeps an event loop running while it is open, which must be gone
+    before any asyncio test runs."""
     if not CHROMIUM.exists() or not os.access(CHROMIUM, os.X_OK):
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser.sh")

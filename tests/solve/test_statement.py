@@ -135,6 +135,10 @@ b
 ~~~
 """
 
+HACKERRANK_CRLF = "Print n squared.\r\n\r\nSample Input 0\r\n\r\n5\r\n\r\nSample Output 0\r\n\r\n25\r\n\r\nExplanation 0\r\n5*5\r\n"
+
+CODEFORCES_LOWERCASE = "Examples\ninput\n3\n1 2 3\noutput\n6\ninput\n1\n5\noutput\n5\n"
+
 MARKDOWN_FUNCTION = '''# Fizz
 
 Write `fizz(n)`.
@@ -204,8 +208,19 @@ double(-1) == -2
         (INLINE_PLAIN, [io("5\n", "25\n"), io("-3\n", "9\n")]),
         (FENCED_PAIR, [io("hello world\n", "dlrow olleh\n")]),
         (BLANK_LINES_IN_FENCE, [io("a\n\nb\n", "a\n\nb\n")]),
+        (HACKERRANK_CRLF, [io("5\n", "25\n")]),
+        (CODEFORCES_LOWERCASE, [io("3\n1 2 3\n", "6\n"), io("1\n5\n", "5\n")]),
     ],
-    ids=["fenced-markdown", "codeforces-plain", "atcoder-markdown", "inline", "fenced-pair", "blank-lines-in-fence"],
+    ids=[
+        "fenced-markdown",
+        "codeforces-plain",
+        "atcoder-markdown",
+        "inline",
+        "fenced-pair",
+        "blank-lines-in-fence",
+        "hackerrank-crlf",
+        "codeforces-lowercase",
+    ],
 )
 def test_stdio_statements(statement: str, expected: list[Case]) -> None:
     problem = parse_statement(statement, task_id="t")

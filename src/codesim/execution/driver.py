@@ -12,6 +12,7 @@ Return values are checked to be plain built-in data (exact types: a user-defined
 
 from __future__ import annotations
 
+import ast
 import builtins
 import collections
 import decimal
@@ -34,6 +35,7 @@ _clock = time.perf_counter
 _format_exception = traceback.format_exception
 
 SOURCE_NAME = "solution.py"
+TEST_NAME = "<test>"
 MAX_REPR = 2000
 MAX_TRACEBACK = 3000
 
@@ -146,6 +148,26 @@ def _error_of(exc: BaseException) -> tuple[str, str]:
     return "runtime_error", text
 
 
+def _assert_lhs(exc: BaseException, source: str) -> str:
+    """The repr of the left side of the failing ``assert left == right`` of a test, evaluated
+    again in the failing frame ("" when the failing line is not such an assert)."""
+    frame, line, trace = None, 0, exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == TEST_NAME:
+            frame, line = trace.tb_frame, trace.tb_lineno
+        trace = trace.tb_next
+    if frame is None:
+        return ""
+    try:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Assert) and node.lineno == line and isinstance(node.test, ast.Compare):
+                left = compile(ast.Expression(node.test.left), TEST_NAME, "eval")
+                return _tail(_repr(eval(left, frame.f_globals, frame.f_locals)), MAX_REPR)
+    except BaseException:  # noqa: BLE001 - best effort: the verdict does not depend on it
+        return ""
+    return ""
+
+
 def _snapshot_builtins() -> dict:
     return dict(builtins.__dict__)
 
@@ -219,15 +241,15 @@ def run_function_tests(code: str, tests: list[dict], entry_point: str | None, re
                 scope = dict(namespace)
                 if entry_point and "." not in entry_point and callable(namespace.get(entry_point)):
                     scope[entry_point] = _guard(namespace[entry_point], snapshot)
-                exec(compile(test["input"], "<test>", "exec"), scope)
+                exec(compile(test["input"], TEST_NAME, "exec"), scope)
                 _restore_builtins(snapshot)
                 record(event="end", index=index, verdict="passed", time_s=_clock() - started)
         except BaseException as exc:  # noqa: BLE001
             _restore_builtins(snapshot)
             verdict, error = _error_of(exc)
             actual = ""
-            if isinstance(exc, AssertionError) and exc.args:
-                actual = _tail(_repr(exc.args[0]), MAX_REPR)
+            if _type(exc) is AssertionError:
+                actual = _assert_lhs(exc, test["input"]) or (_tail(_repr(exc.args[0]), MAX_REPR) if exc.args else "")
             record(event="end", index=index, verdict=verdict, error=error, actual=actual, time_s=_clock() - started)
     record(event="done")
 

@@ -51,8 +51,11 @@ class Supervisor:
     def __init__(self, config: dict):
         self.root = os.geteuid() == 0
         self.in_force = {"unprivileged_user": False, "network_namespace": False, "mount_namespace": False}
+        if os.getsid(0) != os.getpid():
+            os.setsid()  # a session without a controlling terminal, shared by all runs
         isolation.prctl(isolation.PR_SET_CHILD_SUBREAPER, 1)
         isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
+        isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)  # inherited by every run
         self.problems: list[str] = []
         if self.root:
             self.uid, self._lock_fd = isolation.lease_uid(config["lock_dir"], config["uid_base"], config["uid_count"])
@@ -175,7 +178,7 @@ class Supervisor:
             for target, fd in zip((0, 1, 2, RECORD_FD, STATUS_FD), high):
                 os.dup2(fd, target, inheritable=target != STATUS_FD)
             os.closerange(STATUS_FD + 1, 65536)
-            os.setsid()
+            os.setpgid(0, 0)  # own process group; the server's session has no terminal
             os.chdir(cwd)
             os.umask(0o022)
             if self.root:

@@ -112,11 +112,11 @@ def enter_namespaces(scratch_dir: str, hide: list[str], scratch_mb: int) -> dict
 
 
 def drop_privileges(uid: int, gid: int) -> None:
-    """Become ``uid``/``gid`` for good, with no supplementary groups and no new privileges."""
+    """Become ``uid``/``gid`` for good, with no supplementary groups (the caller's
+    ``no_new_privs`` flag, inherited across fork and exec, keeps set-uid programs powerless)."""
     os.setgroups([])
     os.setresgid(gid, gid, gid)
     os.setresuid(uid, uid, uid)
-    prctl(PR_SET_NO_NEW_PRIVS, 1)
 
 
 def _signal_all_as(uid: int) -> None:

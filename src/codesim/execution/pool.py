@@ -29,7 +29,9 @@ PRELOAD = ("array", "bisect", "collections", "copy", "dataclasses", "datetime", 
            "hashlib", "heapq", "itertools", "json", "math", "operator", "random", "re", "statistics", "string",
            "typing", "unicodedata")
 DEFAULT_HIDE = ("/root", "/home", "/var/tmp", "/mnt", "/media", "/srv", "/run/user")
-SYSTEM_DIRS = {"/", "/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin", "/opt", "/var", "/proc", "/sys", "/dev", "/tmp"}
+# Never hidden: these directories themselves, and everything under the system trees.
+SYSTEM_DIRS = {"/", "/var", "/tmp", "/run"}
+SYSTEM_TREES = ("/usr", "/etc", "/bin", "/lib", "/lib32", "/lib64", "/sbin", "/opt", "/proc", "/sys", "/dev", "/boot")
 
 
 class SandboxUnavailable(CodesimError):
@@ -71,7 +73,8 @@ def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
     chosen = []
     for path in paths:
         real = os.path.realpath(path) if path else ""
-        if real and real not in SYSTEM_DIRS and not (python_home + "/").startswith(real + "/"):
+        in_system_tree = any(real == tree or real.startswith(tree + "/") for tree in SYSTEM_TREES)
+        if real and real not in SYSTEM_DIRS and not in_system_tree and not (python_home + "/").startswith(real + "/"):
             chosen.append(real)
     return sorted(set(chosen))
 
@@ -90,6 +93,13 @@ class WorkerConfig:
         """The first line sent to a fork server."""
         return {"hide": self.hide, "uid_base": self.uid_base, "uid_count": self.uid_count,
                 "scratch_mb": self.scratch_mb, "lock_dir": self.lock_dir, "preload": list(PRELOAD)}
+
+
+def _jsonable(value: object) -> object:
+    """JSON stand-in for test data JSON cannot hold (sets become lists, anything else its repr)."""
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    return repr(value)
 
 
 class Worker:
@@ -113,7 +123,7 @@ class Worker:
         process = await asyncio.create_subprocess_exec(
             sandbox_python(), "-I", "-B", str(FORKSERVER), stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=SERVER_ENV, cwd="/",
-            limit=STREAM_LIMIT,
+            limit=STREAM_LIMIT, start_new_session=True,
         )
         process.stdin.write(json.dumps(config.to_json()).encode() + b"\n")
         try:
@@ -152,7 +162,7 @@ class Worker:
         previous, done = self._last_read, asyncio.get_running_loop().create_future()
         self._last_read = done
         try:
-            self.process.stdin.write(json.dumps(payload).encode() + b"\n")
+            self.process.stdin.write(json.dumps(payload, default=_jsonable).encode() + b"\n")
             await self.process.stdin.drain()
             await asyncio.shield(previous)
             line = await asyncio.wait_for(self.process.stdout.readline(), timeout_s)
@@ -216,20 +226,24 @@ class WorkerPool:
         self._workers: list[Worker] = []
         self._starting = 0
         self._changed = asyncio.Condition()
+        # Admission first, so that only borrowers who can be served wait on the condition (no
+        # thundering herd of every queued sample on each release).
+        self._admit = {True: asyncio.Semaphore(size * self.SHARED_DEPTH), False: asyncio.Semaphore(size)}
 
     @contextlib.asynccontextmanager
     async def worker(self, *, shared: bool = False) -> AsyncIterator[Worker]:
         """Borrow a live worker for the duration of the block."""
-        worker = await self._acquire(shared)
-        try:
-            yield worker
-        finally:
-            async with self._changed:
-                worker.borrowers -= 1
-                worker.exclusive = False
-                if not worker.alive:
-                    self._workers = [w for w in self._workers if w is not worker]
-                self._changed.notify_all()
+        async with self._admit[shared]:
+            worker = await self._acquire(shared)
+            try:
+                yield worker
+            finally:
+                async with self._changed:
+                    worker.borrowers -= 1
+                    worker.exclusive = False
+                    if not worker.alive:
+                        self._workers = [w for w in self._workers if w is not worker]
+                    self._changed.notify_all()
 
     def _shareable(self) -> Worker | None:
         busy = [w for w in self._workers if not w.exclusive and w.borrowers < self.SHARED_DEPTH]

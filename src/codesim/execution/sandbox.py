@@ -42,7 +42,11 @@ class _Build:
 
 
 class Sandbox:
-    """Runs untrusted code in isolated child processes, ``workers`` at a time."""
+    """Runs untrusted code in isolated child processes, ``workers`` at a time.
+
+    Use it from one event loop, and close it (``aclose`` or ``async with``). ``hide_paths`` are
+    extra directories the programs must not see (e.g. the benchmark data with hidden tests).
+    """
 
     def __init__(self, workers: int | None = None, *, hide_paths: Sequence[str] = (), uid_base: int | None = None):
         config = WorkerConfig()
@@ -254,7 +258,7 @@ class _TestRun:
                            "tests": [{"kind": test.kind, "input": test.input} for test in batch]},
             }
             raw = await self.worker.request(request, cpu_s + WATCHDOG_MARGIN_S)
-            batch_results, finished = self._read_records(batch, raw, nonce, cpu_s)
+            batch_results, finished = self._read_records(batch, raw, nonce, cpu_s, offset=len(results))
             results += batch_results
             failures = [index for index, result in enumerate(results) if result.verdict is not Verdict.PASSED]
             if self.stop and failures:
@@ -263,9 +267,11 @@ class _TestRun:
                 break
         return results
 
-    def _read_records(self, batch: list[TestCase], raw: dict, nonce: str, cpu_s: float) -> tuple[list[TestResult], bool]:
-        """Per-test results from the driver's records; ``finished`` is False when the child died
-        during a test (that test gets the run's verdict, the caller goes on after it)."""
+    def _read_records(self, batch: list[TestCase], raw: dict, nonce: str, cpu_s: float,
+                      offset: int) -> tuple[list[TestResult], bool]:
+        """Per-test results from the driver's records (``batch`` starts at test #offset+1);
+        ``finished`` is False when the child died during a test (that test gets the run's
+        verdict, the caller goes on after it)."""
         records = [record for record in raw["records"] if record.get("nonce") == nonce]
         ends = {record["index"]: record for record in records if record.get("event") == "end"}
         load = next((record for record in records if record.get("event") == "load"), None)
@@ -279,7 +285,7 @@ class _TestRun:
         for index, test in enumerate(batch):
             record = ends.get(index)
             if record is None:
-                verdict, error = self._crash_verdict(raw, cpu_s, f"during test #{index + 1}")
+                verdict, error = self._crash_verdict(raw, cpu_s, f"during test #{offset + index + 1}")
                 results.append(TestResult(test, verdict, truncate(raw["stdout"], 500), error, raw["wall_s"]))
                 return results, False
             results.append(self._judge(test, record))

@@ -51,6 +51,10 @@ class ChatModel:
         return result
 
     async def _call(self, messages: list[Message], params: ChatParams) -> ChatResult:
+        if params.seed is not None and params.sample_index:
+            # Seeded samples must differ: each sample index gets its own seed.
+            params = dataclasses.replace(params, seed=params.seed + params.sample_index)
+
         async def attempt() -> tuple[str, Usage | None]:
             async with self.limits.slot():
                 return await self.provider.complete(messages, params)

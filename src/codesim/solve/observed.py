@@ -1,9 +1,8 @@
 """Running a strategy while watching its trace grow, step by step.
 
-`Strategy.solve` has no progress hook, so for strategies built on `TaskSession` (all the
-registered ones) the session is opened here with a trace that reports each step as it is
-added; it stays readable if the run fails midway (`ObservedRun.trace`). Any other strategy is
-run as is and its steps are reported when it returns.
+`Strategy.solve` has no progress hook. Every registered strategy runs through a `TaskSession`
+(`SessionStrategy`), so the session is opened here with a trace that reports each step as it
+is added; the trace stays readable when the run fails midway (`ObservedRun.trace`).
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Callable
 
 from codesim.llm.chat import ChatModel
 from codesim.problems import PublicProblem
-from codesim.strategies.base import Strategy, StrategyResult, Trace, TraceStep, VisibleTestRunner
+from codesim.strategies.base import StrategyResult, Trace, TraceStep, VisibleTestRunner
 from codesim.strategies.budget import BudgetExhausted, TaskBudget
 from codesim.strategies.session import SessionStrategy, TaskSession
 
@@ -36,20 +35,16 @@ class ObservedTrace(Trace):
 class ObservedRun:
     """One strategy run on one problem, reporting each trace step to `on_step`."""
 
-    def __init__(self, strategy: Strategy, on_step: StepObserver) -> None:
+    def __init__(self, strategy: SessionStrategy, on_step: StepObserver) -> None:
         self.strategy = strategy
         self.trace: Trace = ObservedTrace(on_step)
 
     async def solve(self, problem: PublicProblem, model: ChatModel, run_visible: VisibleTestRunner) -> StrategyResult:
-        """The strategy's result; `self.trace` holds the steps so far even when it raises."""
+        """What `SessionStrategy.solve` does (sample 0), on the observed trace; `self.trace`
+        holds the steps so far even when this raises."""
         strategy = self.strategy
-        if not isinstance(strategy, SessionStrategy):
-            result = await strategy.solve(problem, model, run_visible)
-            for step in result.trace.steps:
-                self.trace.add(step)
-            result.trace = self.trace
-            return result
-        session = TaskSession(problem, model, run_visible, sample_index=0, budget=TaskBudget.from_options(strategy.options))
+        budget = TaskBudget.from_options(strategy.options)
+        session = TaskSession(problem, model, run_visible, sample_index=0, budget=budget)
         session.trace = self.trace
         try:
             return await strategy.run(session)

@@ -2,11 +2,12 @@
 
     codesim: solving `sum_squares` (function, python) with codesim on openai/gpt-4o; 2 visible tests
     [plan 1] planning: 412+96 tokens, 1.3s
-    [plan 1] simulation: 520+40 tokens, 0.8s; verdict: plan is correct
+    [plan 1] simulation: 520+40 tokens, 0.8s
+        verdict: plan is correct
     [plan 1] coding: 610+55 tokens, 0.9s
     [plan 1] visible tests: code #1: failed (1/2 tests passed)
-        test 2 failed: input 'assert sum_squares([]) == 0', got '1'
-    [plan 1, debug 1] debugging: ...
+        test 2 failed: input 'assert sum_squares([]) == 0', error 'AssertionError'
+    [plan 1, debug 1] debugging: 980+120 tokens, 1.9s
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class StderrProgress:
         elif n_tests == 0:
             self._write("codesim: done; the code is NOT verified: there are no tests")
         elif result.visible_passed:
-            self._write(f"codesim: the code passes {'the' if n_tests == 1 else 'all'} {_tests(n_tests)} ({result.outcome})")
+            every = "the" if n_tests == 1 else "all"
+            self._write(f"codesim: the code passes {every} {_tests(n_tests)} ({result.outcome})")
         else:
             self._write(f"codesim: the code does NOT pass the visible tests ({result.outcome}); printing the last code")

@@ -13,7 +13,8 @@ from codesim.execution import Sandbox
 from codesim.llm.factory import ModelConfig, build_chat_model
 from codesim.problems import PublicProblem
 from codesim.solve.observed import ObservedRun, StepObserver
-from codesim.strategies.base import Strategy, StrategyResult
+from codesim.strategies.base import StrategyResult
+from codesim.strategies.session import SessionStrategy
 from codesim.strategies.visible_tests import sandbox_test_runner
 
 
@@ -23,7 +24,7 @@ class SolveSession:
     run fails midway."""
 
     problem: PublicProblem
-    strategy: Strategy
+    strategy: SessionStrategy
     model_config: ModelConfig
     on_step: StepObserver
     result: StrategyResult | None = None
