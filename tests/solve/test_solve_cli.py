@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,16 +76,26 @@ def server() -> Iterator[FakeLLMServer]:
 
 
 @pytest.fixture
-def solve(server: FakeLLMServer, tmp_path: Path):  # noqa: ANN201 (a helper factory)
+def env(tmp_path: Path) -> dict[str, str]:
+    """The subprocess environment: a dummy API key and a fresh $CODESIM_HOME (response cache)."""
+    return {**os.environ, "OPENAI_API_KEY": "x", "CODESIM_HOME": str(tmp_path / "home")}
+
+
+@pytest.fixture
+def solve(server: FakeLLMServer, env: dict[str, str], tmp_path: Path):  # noqa: ANN201 (a helper factory)
     """Runs `python -m codesim solve ARGS` against the fake server; returns the finished process."""
-    env = {**os.environ, "OPENAI_API_KEY": "x", "CODESIM_HOME": str(tmp_path / "home")}
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "codesim", "solve", *args]
-        command += ["--provider", "openai", "--base-url", server.openai_base_url, "--model", "fake"]
-        return subprocess.run(command, input=stdin, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+        return subprocess.run(
+            command(server, *args), input=stdin, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path
+        )
 
     return run
+
+
+def command(server: FakeLLMServer, *args: str) -> list[str]:
+    fake = ["--provider", "openai", "--base-url", server.openai_base_url, "--model", "fake"]
+    return [sys.executable, "-m", "codesim", "solve", *args, *fake]
 
 
 def statement_file(tmp_path: Path, text: str, name: str = "problem.md") -> Path:
@@ -205,3 +217,25 @@ def test_provider_failure_keeps_the_trace_and_a_rerun_reuses_cached_answers(
     assert again.stdout == STDIO_GOOD
     assert len(server.requests) == 4  # planning came from the cache: only simulation and coding were asked
     assert json.loads(trace_path.read_text())["trace"][0]["cached"] is True
+
+
+def test_sigterm_mid_run_writes_the_trace_so_far(server: FakeLLMServer, env: dict[str, str], tmp_path: Path) -> None:
+    server.push(PLAN, FakeReply(text=SIMULATION_OK, delay_s=60))
+    trace_path = tmp_path / "trace.json"
+    args = command(server, str(statement_file(tmp_path, STDIO_STATEMENT)), "--trace", str(trace_path))
+    process = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        shown = [process.stderr.readline(), process.stderr.readline()]  # type: ignore[union-attr]
+        assert shown[1].startswith("[plan 1] planning: "), shown
+        deadline = time.monotonic() + 120
+        while len(server.requests) < 2 and time.monotonic() < deadline:  # the simulation call is in flight
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert rest.splitlines()[-1] == "codesim: interrupted"
+    trace = json.loads(trace_path.read_text())
+    assert [step["stage"] for step in trace["trace"]] == ["planning"]
+    assert (trace["outcome"], trace["error"]) == ("error", "KeyboardInterrupt")

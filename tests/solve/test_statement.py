@@ -135,7 +135,9 @@ b
 ~~~
 """
 
-HACKERRANK_CRLF = "Print n squared.\r\n\r\nSample Input 0\r\n\r\n5\r\n\r\nSample Output 0\r\n\r\n25\r\n\r\nExplanation 0\r\n5*5\r\n"
+HACKERRANK_CRLF = "\r\n".join(
+    ["Print n squared.", "", "Sample Input 0", "", "5", "", "Sample Output 0", "", "25", "", "Explanation 0", "5*5", ""]
+)
 
 CODEFORCES_LOWERCASE = "Examples\ninput\n3\n1 2 3\noutput\n6\ninput\n1\n5\noutput\n5\n"
 

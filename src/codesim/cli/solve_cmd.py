@@ -7,8 +7,8 @@ Python function. The examples become visible tests; the strategy (CodeSIM by def
 and debugs code against them. The final code goes to stdout, live progress to stderr.
 
 Exit status: 0 the final code passes every visible test; 1 it does not (the code is still
-printed) or the provider failed; 2 usage error (including: no examples, without --no-tests).
-See docs/solve.md.
+printed) or the provider failed; 2 usage error (including: no examples, without --no-tests);
+130 interrupted (Ctrl-C, SIGTERM). See docs/solve.md.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -116,6 +117,11 @@ def _problem(args: argparse.Namespace) -> PublicProblem:
     return problem
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops a solve as Ctrl-C does: the trace so far is still written."""
+    raise KeyboardInterrupt
+
+
 def handle(args: argparse.Namespace) -> int:
     """Solve the statement; print the code; exit 0 iff it passes every visible test."""
     _check_writable(args.trace, args.output)
@@ -131,6 +137,7 @@ def handle(args: argparse.Namespace) -> int:
         progress.note("warning: no tests; the code will NOT be verified (--no-tests)")
     progress.started(problem, strategy.name, f"{model_config.provider}/{model_name}")
     session = SolveSession(problem, strategy, model_config, progress.step)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         result = asyncio.run(session.solve())
     except (CodesimError, KeyboardInterrupt) as err:

@@ -29,11 +29,12 @@ def context_size_for(needed: int, current: int, limit: int) -> int:
 
 
 def sampling_seed(params: ChatParams) -> int:
-    """A seed that makes sample k of a seeded request reproducible and distinct from sample
-    j != k; a fresh random seed when the request has none."""
+    """The request's seed (`ChatModel` already makes it distinct per sample index), or a
+    fresh random one (llama-cpp-python would otherwise chain seeds from a fixed default, so
+    every new process would repeat the same "random" samples)."""
     if params.seed is None:
         return secrets.randbits(32)
-    return (params.seed + params.sample_index) % (1 << 32)
+    return params.seed % (1 << 32)
 
 
 class LlamaEngine:
