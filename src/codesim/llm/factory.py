@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass
 
 from codesim.errors import UsageError
@@ -33,6 +34,7 @@ class ModelConfig:
     max_concurrency: int | None = None
     use_cache: bool = True
     model_path: str | None = None
+    auto_pull: bool = False
 
 
 def _api_key(env_var: str, provider: str, required: bool) -> str:
@@ -98,6 +100,8 @@ def resolve_model_name(config: ModelConfig) -> str:
     """The model to use: the one asked for, else the provider's default."""
     if config.model:
         return config.model
+    if config.model_path:
+        return Path(config.model_path).stem
     if config.provider in DEFAULT_MODELS:
         return DEFAULT_MODELS[config.provider]
     raise UsageError(f"provider '{config.provider}' has no default model: pass --model")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-
 from typing import TYPE_CHECKING
 
 import psutil
@@ -29,9 +28,11 @@ DEFAULT_STATE_CACHE_MB = 1024
 
 def default_threads() -> int:
     """`$CODESIM_LLAMA_THREADS`, else the number of physical cores."""
-    configured = os.environ.get(THREADS_ENV)
+    configured = os.environ.get(THREADS_ENV, "").strip()
     if configured:
-        return max(1, int(configured))
+        if not configured.isdigit() or int(configured) < 1:
+            raise UsageError(f"{THREADS_ENV} must be a whole number >= 1, got {configured!r}")
+        return int(configured)
     return psutil.cpu_count(logical=False) or os.cpu_count() or 1
 
 
@@ -67,6 +68,6 @@ def create_local_provider(config: ModelConfig) -> Provider:
             f"the local provider needs llama-cpp-python ({err}): pip install 'codesim[local]', "
             "or choose another --provider"
         ) from err
-    path = resolve_model_file(resolve_model_name(config), config.model_path)
+    path = resolve_model_file(resolve_model_name(config), config.model_path, auto_pull=config.auto_pull)
     state_cache_mb = int(os.environ.get(STATE_CACHE_ENV, DEFAULT_STATE_CACHE_MB))
     return LocalProvider(LlamaEngine(path, default_threads(), state_cache_mb << 20))
