@@ -33,7 +33,6 @@ from codesim.solve.progress import StderrProgress
 from codesim.solve.session import SolveSession, write_json
 from codesim.solve.statement import KindChoice, parse_statement
 from codesim.strategies.registry import get_spec, strategy_names
-from codesim.strategies.session import SessionStrategy
 
 NO_EXAMPLES = (
     "no examples found in the statement, so the code cannot be verified; add examples "
@@ -128,8 +127,6 @@ def handle(args: argparse.Namespace) -> int:
     problem = _problem(args)
     spec = get_spec(args.strategy)
     strategy = spec.create(**strategy_options_from_args(args, spec))
-    if not isinstance(strategy, SessionStrategy):  # every registered strategy is one
-        raise UsageError(f"strategy {spec.name!r} cannot report its steps to `codesim solve`")
     model_config = model_config_from_args(args)
     model_name = resolve_model_name(model_config)
     progress = StderrProgress()

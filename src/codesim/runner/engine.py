@@ -1,32 +1,24 @@
 """Running task samples through a strategy with a bounded number in flight.
 
-Each sample: the strategy solves the PUBLIC problem (it may run the visible tests), then the
-runner runs the final code on the HIDDEN tests, then the line is appended to results.jsonl.
-A provider failure (ProviderError) ends that sample as an error line; `stop_after_errors`
-such lines in a row stop the run (the provider is probably down). A spent token budget stops
+Each sample is produced by a backend (`codesim.runner.backends`: the strategy solves the
+PUBLIC problem, then the final code runs on the HIDDEN tests), then its line is appended to
+results.jsonl by this process. A provider failure ends that sample as an error line;
+`stop_after_errors` such lines in a row stop the run (the provider is probably down). A spent token budget stops
 the run at the next model call; an interrupt cancels the samples in flight. Finished samples
 are on disk as soon as they finish, so every stop is resumable."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from codesim.errors import ProviderError
-from codesim.llm.chat import ChatModel
 from codesim.problems import Problem
 from codesim.runner.meter import RunBudgetSpent
-from codesim.runner.records import STATUS_ERROR, error_record, solved_record
+from codesim.runner.records import STATUS_ERROR
 from codesim.runner.store import ResultsFile
-from codesim.strategies.base import Strategy
-from codesim.strategies.visible_tests import sandbox_test_runner
-
-if TYPE_CHECKING:
-    from codesim.execution import Sandbox, TestReport
 
 
 class StopReason(str, Enum):
@@ -47,53 +39,25 @@ class WorkItem:
     sample_index: int
 
 
-async def judge_hidden(sandbox: Sandbox, problem: Problem, code: str) -> TestReport:
-    """Run `code` on the problem's HIDDEN tests (after the strategy is done), stopping at the
-    first failure: only the verdict counts."""
-    public = problem.public
-    return await sandbox.run_tests(
-        code,
-        problem.hidden_tests,
-        kind=public.kind,
-        language=public.language,
-        entry_point=public.entry_point,
-        time_limit_s=public.time_limit_s,
-        memory_mb=public.memory_mb,
-        stop_at_first_failure=True,
-    )
+class SampleProducer(Protocol):
+    """Where a backend solves one task sample (see `codesim.runner.backends`)."""
+
+    async def produce(self, item: WorkItem) -> dict[str, Any]:
+        """The results line of `item` (an error line when its provider failed for good)."""
+        ...
 
 
 class SampleRunner:
     """Produces the results line of one task sample and appends it to results.jsonl."""
 
-    def __init__(self, strategy: Strategy, model: ChatModel, sandbox: Sandbox, results: ResultsFile) -> None:
-        self.strategy = strategy
-        self.model = model
-        self.sandbox = sandbox
+    def __init__(self, producer: SampleProducer, results: ResultsFile) -> None:
+        self.producer = producer
         self.results = results
 
     async def run(self, item: WorkItem) -> dict[str, Any]:
-        """Solve, judge on hidden tests, append; RunBudgetSpent and cancellation propagate
-        (the sample is then not recorded and will be redone on resume)."""
-        problem = item.problem
-        run_visible = sandbox_test_runner(self.sandbox, problem.public)
-        started = time.monotonic()
-        try:
-            result = await self.strategy.solve(problem.public, self.model, run_visible, sample_index=item.sample_index)
-        except ProviderError as err:
-            record = error_record(problem.task_id, item.sample_index, str(err), time.monotonic() - started)
-        else:
-            solved = time.monotonic()
-            hidden = await judge_hidden(self.sandbox, problem, result.code)
-            record = solved_record(
-                problem.task_id,
-                item.sample_index,
-                result,
-                hidden,
-                len(problem.hidden_tests),
-                seconds=solved - started,
-                hidden_seconds=time.monotonic() - solved,
-            )
+        """Produce, append; RunBudgetSpent and cancellation propagate (the sample is then not
+        recorded and will be redone on resume)."""
+        record = await self.producer.produce(item)
         write = asyncio.ensure_future(asyncio.to_thread(self.results.append, record))
         try:
             await asyncio.shield(write)

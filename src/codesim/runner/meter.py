@@ -41,6 +41,14 @@ class UsageMeter:
         else:
             self.new_tokens += tokens
 
+    def record_sample(self, record: dict[str, Any]) -> None:
+        """Account the calls of a sample solved elsewhere (another process), from its results line."""
+        new = int(record.get("new_prompt_tokens", 0)) + int(record.get("new_completion_tokens", 0))
+        self.calls += int(record.get("llm_calls", 0))
+        self.cached_calls += int(record.get("cached_calls", 0))
+        self.new_tokens += new
+        self.cached_tokens += int(record.get("prompt_tokens", 0)) + int(record.get("completion_tokens", 0)) - new
+
 
 class MeteredChatModel(ChatModel):
     """A ChatModel sharing `inner`'s provider, cache, limits and retry policy, that reports each

@@ -14,9 +14,11 @@ from rich.console import Console
 
 from codesim.llm.chat import ChatModel
 from codesim.problems import Problem
+from codesim.runner.backends import Backend
+from codesim.runner.backends.local import LocalBackend
 from codesim.runner.config import RunConfig, check_resumable
 from codesim.runner.engine import RunLoop, SampleRunner, StopReason, WorkItem
-from codesim.runner.meter import MeteredChatModel, UsageMeter
+from codesim.runner.meter import UsageMeter
 from codesim.runner.progress import RunProgress
 from codesim.runner.records import STATUS_ERROR
 from codesim.runner.store import RunDirectory, sample_key
@@ -98,8 +100,24 @@ async def execute_run(
     stop_after_errors: int = 3,
     console: Console | None = None,
 ) -> RunOutcome:
+    """`execute_backend_run` on the local backend: `strategy`, `model` and `sandbox` of this process."""
+    backend = LocalBackend(strategy, model, sandbox)
+    return await execute_backend_run(
+        run_dir, config, problems, backend, stop_after_errors=stop_after_errors, console=console
+    )
+
+
+async def execute_backend_run(
+    run_dir: RunDirectory,
+    config: RunConfig,
+    problems: list[Problem],
+    backend: Backend,
+    *,
+    stop_after_errors: int = 3,
+    console: Console | None = None,
+) -> RunOutcome:
     """Run the samples of `problems` not yet in the run directory (opened with
-    `open_run_directory`), then write summary.json."""
+    `open_run_directory`) on `backend`, then write summary.json."""
     selected = {(p.task_id, s) for p in problems for s in range(config.samples)}
     records, retried = _drop_retried_errors(run_dir, run_dir.results.load(), selected)
     finished = {sample_key(r): r for r in records if sample_key(r) in selected}
@@ -107,7 +125,7 @@ async def execute_run(
 
     meter = UsageMeter(config.budget_tokens)
     progress = RunProgress(len(selected), list(finished.values()), meter, console)
-    runner = SampleRunner(strategy, MeteredChatModel(model, meter, progress.usage_changed), sandbox, run_dir.results)
+    runner = SampleRunner(backend.producer(meter, progress.usage_changed), run_dir.results)
     loop = RunLoop(runner, config.concurrency, progress.sample_finished, stop_after_errors)
     reason = StopReason.FAILED
     try:

@@ -4,7 +4,6 @@
 - `io_examples`: the `Input:`/`Output:` examples of a stdin/stdout statement;
 - `signature`: the `def` signature of a function statement, its starter code and examples;
 - `extra_tests`: the `--tests FILE` formats;
-- `observed`: running a strategy while watching its trace grow;
 - `progress`: the live progress lines on stderr;
 - `session`: one solve, from the problem to the result and the trace file.
 """

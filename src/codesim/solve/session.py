@@ -7,14 +7,13 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from codesim.execution import Sandbox
 from codesim.llm.factory import ModelConfig, build_chat_model
 from codesim.problems import PublicProblem
-from codesim.solve.observed import ObservedRun, StepObserver
-from codesim.strategies.base import StrategyResult
-from codesim.strategies.session import SessionStrategy
+from codesim.strategies.base import Strategy, StrategyResult, Trace, TraceStep
 from codesim.strategies.visible_tests import sandbox_test_runner
 
 
@@ -24,15 +23,15 @@ class SolveSession:
     run fails midway."""
 
     problem: PublicProblem
-    strategy: SessionStrategy
+    strategy: Strategy
     model_config: ModelConfig
-    on_step: StepObserver
+    on_step: Callable[[TraceStep], None]
     result: StrategyResult | None = None
     seconds: float = 0.0
-    _run: ObservedRun = field(init=False)
+    trace: Trace = field(init=False)
 
     def __post_init__(self) -> None:
-        self._run = ObservedRun(self.strategy, self.on_step)
+        self.trace = Trace(on_step=self.on_step)
 
     async def solve(self) -> StrategyResult:
         """Run the strategy; the visible tests run in a fresh sandbox."""
@@ -40,7 +39,8 @@ class SolveSession:
         model = build_chat_model(self.model_config)
         sandbox = Sandbox()
         try:
-            self.result = await self._run.solve(self.problem, model, sandbox_test_runner(sandbox, self.problem))
+            run_visible = sandbox_test_runner(sandbox, self.problem)
+            self.result = await self.strategy.solve(self.problem, model, run_visible, trace=self.trace)
             return self.result
         finally:
             self.seconds = time.monotonic() - started
@@ -49,7 +49,7 @@ class SolveSession:
 
     def trace_document(self, model_name: str, error: str = "") -> dict[str, Any]:
         """Everything about this solve as JSON data: the problem, the result and every step."""
-        trace = self._run.trace
+        trace = self.trace
         result = self.result
         document: dict[str, Any] = {
             "task_id": self.problem.task_id,

@@ -14,8 +14,10 @@ from codesim.problems import PublicProblem
 if TYPE_CHECKING:
     from codesim.execution import TestReport
 
-VisibleTestRunner = Callable[[str], Awaitable["TestReport"]]
-"""Runs a candidate code on the problem's VISIBLE tests only (strategies never get more)."""
+VisibleTestRunner = Callable[..., Awaitable["TestReport"]]
+"""Runs a candidate code on the problem's VISIBLE tests only: `await run(code)` (strategies never
+get more). Runners made by `codesim.strategies.visible_tests.sandbox_test_runner` also take
+`extra_tests=` (model-generated tests, for `codesim-gen-tests`)."""
 
 
 @dataclass
@@ -40,13 +42,17 @@ class TraceStep:
 
 @dataclass
 class Trace:
-    """The ordered steps of one task sample, with running totals."""
+    """The ordered steps of one task sample, with running totals. `on_step`, when set, is
+    called with each step as it is added (live progress)."""
 
     steps: list[TraceStep] = field(default_factory=list)
+    on_step: Callable[[TraceStep], None] | None = field(default=None, repr=False, compare=False)
 
     def add(self, step: TraceStep) -> TraceStep:
-        """Append a step and return it."""
+        """Append a step, report it to `on_step`, and return it."""
         self.steps.append(step)
+        if self.on_step is not None:
+            self.on_step(step)
         return step
 
     @property
@@ -84,11 +90,18 @@ class Strategy(Protocol):
     """A code-generation method. It sees only the PublicProblem and the visible-test runner."""
 
     name: str
+    options: Any  # the strategy's typed options (recorded in a run's config.json)
 
     async def solve(
-        self, problem: PublicProblem, model: ChatModel, run_visible: VisibleTestRunner, *, sample_index: int = 0
+        self,
+        problem: PublicProblem,
+        model: ChatModel,
+        run_visible: VisibleTestRunner,
+        *,
+        sample_index: int = 0,
+        trace: Trace | None = None,
     ) -> StrategyResult:
-        """Produce the final code for `problem`."""
+        """Produce the final code for `problem`, recording steps into `trace` (a new one if None)."""
         ...
 
 

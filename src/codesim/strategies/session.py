@@ -52,13 +52,14 @@ class TaskSession:
         *,
         sample_index: int,
         budget: TaskBudget,
+        trace: Trace | None = None,
     ) -> None:
         self.problem = problem
         self.model = model
         self.run_visible = run_visible
         self.sample_index = sample_index
         self.budget = budget
-        self.trace = Trace()
+        self.trace = trace if trace is not None else Trace()
         self.extra_tests: tuple[TestCase, ...] = ()
         self.last_code: str | None = None
         self._codes: dict[str, int] = {}  # normalised code -> its number (1-based)
@@ -222,11 +223,23 @@ class SessionStrategy(abc.ABC):
         self.options = options
 
     async def solve(
-        self, problem: PublicProblem, model: ChatModel, run_visible: VisibleTestRunner, *, sample_index: int = 0
+        self,
+        problem: PublicProblem,
+        model: ChatModel,
+        run_visible: VisibleTestRunner,
+        *,
+        sample_index: int = 0,
+        trace: Trace | None = None,
     ) -> StrategyResult:
-        """Produce the final code for `problem` (see `codesim.strategies.outcomes`)."""
+        """Produce the final code for `problem` (see `codesim.strategies.outcomes`), recording
+        steps into `trace` (a new one if None)."""
         session = TaskSession(
-            problem, model, run_visible, sample_index=sample_index, budget=TaskBudget.from_options(self.options)
+            problem,
+            model,
+            run_visible,
+            sample_index=sample_index,
+            budget=TaskBudget.from_options(self.options),
+            trace=trace,
         )
         try:
             return await self.run(session)
