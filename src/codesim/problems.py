@@ -59,6 +59,7 @@ class PublicProblem:
     visible_tests: tuple[TestCase, ...] = ()
     time_limit_s: float = 10.0
     memory_mb: int = 1024
+    prelude: str = ""  # Python code the harness runs before a Python candidate (e.g. LiveCodeBench's imports)
 
 
 @dataclass(frozen=True)

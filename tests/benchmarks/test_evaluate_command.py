@@ -103,3 +103,30 @@ def test_usage_errors_are_one_line_exit_2(
     code, _, err = run_evaluate(capsys, *args)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_candidates_cannot_read_the_data_file_with_the_hidden_tests(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The directory the problems came from is hidden from candidate programs: a program that
+    could read it would find the hidden tests (here it answers correctly only if it can)."""
+    from bench_paths import shared_file
+
+    data = shared_file("humaneval/HumanEval.jsonl")
+    peeking = (
+        "import os\n"
+        "def has_close_elements(numbers, threshold):\n"
+        f"    if not os.path.exists({str(data)!r}):\n"
+        "        return None\n"
+        "    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n"
+    )
+    samples = write_samples(tmp_path / "samples.jsonl", [{"task_id": "HumanEval/0", "solution": peeking}])
+    code, summary, _ = run_evaluate(
+        capsys, "--dataset", "humaneval", "--data-file", str(data), "--samples", str(samples), "--workers", "1"
+    )
+    assert code == 0 and summary["pass@1"] == 0.0
+    # The same program passes where the file is visible: the hiding is what made it fail.
+    visible_copy = samples.with_name("visible.jsonl")
+    write_samples(visible_copy, [{"task_id": "HumanEval/0", "solution": peeking.replace(str(data), "/usr/bin/env")}])
+    code, summary, _ = run_evaluate(
+        capsys, "--dataset", "humaneval", "--data-file", str(data), "--samples", str(visible_copy), "--workers", "1"
+    )
+    assert code == 0 and summary["pass@1"] == 1.0

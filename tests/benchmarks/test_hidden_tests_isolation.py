@@ -85,3 +85,10 @@ def test_mbpp_shows_only_its_first_test() -> None:
         shown = problem.public.prompt + "".join(t.input for t in problem.public.visible_tests)
         others = [t.input for t in problem.hidden_tests[1:] if t.input != problem.hidden_tests[0].input]
         assert not any(test in shown for test in others), problem.task_id
+
+
+def test_livecodebench_prelude_is_public_and_python_only() -> None:
+    """The imports LiveCodeBench's harness provides travel on the public problem, so visible
+    and hidden runs both get them."""
+    problems = load_problems("livecodebench", str(FIXTURES / "code_generation_lite.jsonl"))
+    assert problems and all("from typing import" in p.public.prelude for p in problems)

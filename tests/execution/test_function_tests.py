@@ -122,3 +122,19 @@ async def test_call_inputs_that_json_cannot_hold_are_passed_sensibly(sandbox: Sa
     report = await sandbox.run_tests(code, [Case("call", [{1, 2, 3}], 6), Case("call", [(4, 5)], 9)],
                                      kind=FUNCTION, entry_point="total")
     assert report.passed, report.feedback()
+
+
+async def test_problem_prelude_reaches_python_programs_only() -> None:
+    from codesim.execution import Sandbox
+    from codesim.problems import ProblemKind, PublicProblem, TestCase
+
+    prelude = "from typing import List\n"
+    function = PublicProblem("p", "sum", ProblemKind.FUNCTION, entry_point="total", prelude=prelude)
+    stdio = PublicProblem("q", "echo", ProblemKind.STDIO, prelude=prelude)
+    async with Sandbox(workers=1) as sandbox:
+        uses_list = "def total(xs: List[int]) -> int:\n    return sum(xs)\n"
+        report = await sandbox.run_problem_tests(function, uses_list, [TestCase("call", [[1, 2]], 3)])
+        assert report.passed, report.feedback()
+        c_program = "#include <stdio.h>\nint main(){int x; scanf(\"%d\", &x); printf(\"%d\\n\", x); return 0;}\n"
+        report = await sandbox.run_problem_tests(stdio, c_program, [TestCase("io", "7\n", "7\n")], language="c")
+        assert report.passed, report.feedback()

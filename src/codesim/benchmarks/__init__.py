@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from pathlib import Path
 
 from codesim.benchmarks.formats import detect_format
 from codesim.benchmarks.livecodebench import within_dates
@@ -41,9 +42,18 @@ def load_problems(
     row_format = detect_format(spec.formats, source.rows, name, fmt)
     convert = row_format.converter(source.data_file)
     problems = unique_task_ids([convert(row, name) for row in source.rows])
+    if source.data_file is not None:
+        origin = str(source.data_file.resolve())
+        problems = [dataclasses.replace(p, metadata={**p.metadata, "source_file": origin}) for p in problems]
     if start_date or end_date:
         problems = within_dates(problems, start_date, end_date)
     return problems
+
+
+def data_directories(problems: list[Problem]) -> list[str]:
+    """The directories the problems were read from: a sandbox hides them from candidate
+    programs, since they hold the hidden tests."""
+    return sorted({str(Path(p.metadata["source_file"]).parent) for p in problems if p.metadata.get("source_file")})
 
 
 def unique_task_ids(problems: list[Problem]) -> list[Problem]:
@@ -67,4 +77,4 @@ def unique_task_ids(problems: list[Problem]) -> list[Problem]:
     return result
 
 
-__all__ = ["DATASET_NAMES", "load_problems", "unique_task_ids"]
+__all__ = ["DATASET_NAMES", "data_directories", "load_problems", "unique_task_ids"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -65,6 +67,7 @@ def function_problem(
     starter_code: str = "",
     time_limit_s: float = DEFAULT_FUNCTION_TIME_S,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    prelude: str = "",
     metadata: dict[str, Any] | None = None,
 ) -> Problem:
     """A Python function problem (asserts or calls against `entry_point`)."""
@@ -77,30 +80,14 @@ def function_problem(
         visible_tests=tuple(visible),
         time_limit_s=time_limit_s,
         memory_mb=memory_mb,
+        prelude=prelude,
     )
     return Problem(public=public, hidden_tests=tuple(hidden), dataset=dataset, metadata=metadata or {})
 
 
-def stdio_problem(
-    *,
-    task_id: str,
-    dataset: str,
-    prompt: str,
-    visible: Sequence[TestCase],
-    hidden: Sequence[TestCase],
-    time_limit_s: float,
-    memory_mb: int = DEFAULT_MEMORY_MB,
-    starter_code: str = "",
-    metadata: dict[str, Any] | None = None,
-) -> Problem:
-    """A program that reads stdin and writes stdout, judged on io tests."""
-    public = PublicProblem(
-        task_id=task_id,
-        prompt=prompt,
-        kind=ProblemKind.STDIO,
-        starter_code=starter_code,
-        visible_tests=tuple(visible),
-        time_limit_s=time_limit_s,
-        memory_mb=memory_mb,
-    )
-    return Problem(public=public, hidden_tests=tuple(hidden), dataset=dataset, metadata=metadata or {})
+def stdio_problem(*, time_limit_s: float, **fields: Any) -> Problem:
+    """A program that reads stdin and writes stdout, judged on io tests (fields as for
+    `function_problem`, without `entry_point`)."""
+    problem = function_problem(entry_point="", time_limit_s=time_limit_s, **fields)
+    public = dataclasses.replace(problem.public, kind=ProblemKind.STDIO, entry_point=None)
+    return dataclasses.replace(problem, public=public)

@@ -54,14 +54,11 @@ async def evaluate_samples(
             verdict = SampleVerdict(sample, False, NO_TESTS)
         else:
             async with gate:
-                report = await sandbox.run_tests(
-                    problem.metadata.get("prelude", "") + sample.program(problem.public),
+                report = await sandbox.run_problem_tests(
+                    problem.public,
+                    sample.program(problem.public),
                     tests_for(problem, which),
-                    kind=problem.public.kind,
-                    language=str(sample.fields.get("language") or problem.public.language),
-                    entry_point=problem.public.entry_point,
-                    time_limit_s=problem.public.time_limit_s,
-                    memory_mb=problem.public.memory_mb,
+                    language=sample.fields.get("language") or None,
                     stop_at_first_failure=True,
                 )
             verdict = SampleVerdict(sample, report.passed, report.verdict.value)

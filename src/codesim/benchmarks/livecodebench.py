@@ -58,7 +58,6 @@ def convert_lcb(row: Row, dataset: str) -> Problem:
         "platform": row.optional("platform", ""),
         "difficulty": row.optional("difficulty", ""),
         "title": row.optional("question_title", ""),
-        "prelude": LCB_PRELUDE,
     }
     task_id = str(row.field("question_id", (str, int)))
     if hidden and hidden[0].kind == "call":
@@ -71,6 +70,7 @@ def convert_lcb(row: Row, dataset: str) -> Problem:
             visible=public,
             hidden=hidden,
             time_limit_s=LCB_TIME_LIMIT_S,
+            prelude=LCB_PRELUDE,
             metadata=metadata,
         )
     return stdio_problem(
@@ -80,6 +80,7 @@ def convert_lcb(row: Row, dataset: str) -> Problem:
         visible=public,
         hidden=hidden,
         time_limit_s=LCB_TIME_LIMIT_S,
+        prelude=LCB_PRELUDE,
         metadata=metadata,
     )
 

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from codesim.benchmarks import DATASET_NAMES, load_problems
+from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
 from codesim.benchmarks.evaluation import SampleVerdict, evaluate_samples, summarize
 from codesim.cli.parser import csv_list, positive_int
 from codesim.errors import UsageError
@@ -65,7 +65,7 @@ def write_jsonl_atomically(path: Path, rows: list[dict[str, Any]]) -> None:
 async def _run(problems, samples, which: str, workers: int | None) -> list[SampleVerdict]:
     from codesim.execution import Sandbox  # the sandbox starts worker processes; import only when evaluating
 
-    sandbox = Sandbox(workers=workers)
+    sandbox = Sandbox(workers=workers, hide_paths=data_directories(list(problems.values())))
     done = 0
 
     def tick() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -21,19 +22,22 @@ from rich.console import Console
 from codesim.benchmarks import DATASET_NAMES, load_problems
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
-from codesim.execution import Sandbox, normalize_language
-from codesim.llm.factory import ModelConfig, build_chat_model
+from codesim.execution import normalize_language
+from codesim.llm.factory import DEFAULT_CONCURRENCY, ModelConfig
 from codesim.problems import Problem
+from codesim.runner.backends import BACKEND_NAMES, BackendOptions, open_backend
 from codesim.runner.config import RunConfig, default_out_dir, model_section
 from codesim.runner.engine import StopReason
 from codesim.runner.selection import in_language, select_problems
-from codesim.runner.session import RunOutcome, execute_run, open_run_directory
+from codesim.runner.session import RunOutcome, execute_backend_run, open_run_directory
 from codesim.runner.store import RunDirectory
 from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
 from codesim.runner.summary import print_summary
 from codesim.strategies.base import Strategy
 from codesim.strategies.registry import get_spec, strategy_names
 
+# build_chat_model's cap on calls in flight for providers without their own default.
+REMOTE_CONCURRENCY = 16
 EXIT_CODES = {
     StopReason.COMPLETE: 0,
     StopReason.PROVIDER_ERRORS: 1,
@@ -70,6 +74,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--stop-after-errors", type=positive_int, default=3, help="stop after N samples in a row fail at the provider"
     )
     parser.add_argument("--out", default=None, help="run directory (default: runs/<dataset>-<strategy>-<model>)")
+    parser.add_argument(
+        "--backend",
+        default="local",
+        choices=BACKEND_NAMES,
+        help="where samples are solved: this process (local, default) or a Ray cluster (ray; needs codesim[ray])",
+    )
+    parser.add_argument(
+        "--ray-address",
+        default=None,
+        help="--backend ray: the cluster to join (e.g. auto, HOST:6379, ray://HOST:10001); default: "
+        "$RAY_ADDRESS, else a new local Ray instance",
+    )
+    parser.add_argument(
+        "--ray-workers",
+        type=positive_int,
+        default=None,
+        help="--backend ray: sample workers (Ray actors) to start (default: one per node)",
+    )
     add_strategy_options(parser)
     add_model_options(parser)
     parser.set_defaults(handler=handle)
@@ -94,23 +116,28 @@ def _run_config(args: argparse.Namespace, strategy: Strategy, model_config: Mode
     )
 
 
+def _with_llm_concurrency(model_config: ModelConfig, concurrency: int) -> ModelConfig:
+    """Without --llm-concurrency, a remote provider gets at least --concurrency calls in flight
+    (its default cap would otherwise throttle a wider run); a provider with its own fixed
+    default (local: one call at a time) keeps it."""
+    if model_config.max_concurrency is not None or model_config.provider in DEFAULT_CONCURRENCY:
+        return model_config
+    return dataclasses.replace(model_config, max_concurrency=max(REMOTE_CONCURRENCY, concurrency))
+
+
 async def _execute(
     run_dir: RunDirectory,
     config: RunConfig,
     problems: list[Problem],
     strategy: Strategy,
     model_config: ModelConfig,
-    stop_after_errors: int,
+    args: argparse.Namespace,
 ) -> RunOutcome:
-    model = build_chat_model(model_config)
-    sandbox = Sandbox()
-    try:
-        return await execute_run(
-            run_dir, config, problems, strategy, model, sandbox, stop_after_errors=stop_after_errors
+    options = BackendOptions(config.concurrency, args.ray_address, args.ray_workers)
+    async with open_backend(args.backend, strategy, model_config, options) as backend:
+        return await execute_backend_run(
+            run_dir, config, problems, backend, stop_after_errors=args.stop_after_errors
         )
-    finally:
-        await sandbox.aclose()
-        await model.aclose()
 
 
 def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
@@ -135,7 +162,7 @@ def handle(args: argparse.Namespace) -> int:
     spec = get_spec(args.strategy)
     strategy = spec.create(**strategy_options_from_args(args, spec))
     language = normalize_language(args.language)
-    model_config = model_config_from_args(args)
+    model_config = _with_llm_concurrency(model_config_from_args(args), args.concurrency)
     problems = load_problems(
         args.dataset, args.data_file, fmt=args.data_format, start_date=args.start_date, end_date=args.end_date
     )
@@ -148,7 +175,7 @@ def handle(args: argparse.Namespace) -> int:
         )
     out_dir = Path(args.out) if args.out else default_out_dir(config.dataset, config.strategy, config.model_name)
     with open_run_directory(out_dir, config) as run_dir:
-        outcome = asyncio.run(_execute(run_dir, config, problems, strategy, model_config, args.stop_after_errors))
+        outcome = asyncio.run(_execute(run_dir, config, problems, strategy, model_config, args))
     if outcome.dropped_torn_line:
         print(
             f"codesim: note: dropped a torn last line of {out_dir}/results.jsonl (a killed run); redone",

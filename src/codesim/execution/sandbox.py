@@ -14,7 +14,7 @@ from codesim.execution.limits import Limits
 from codesim.execution.outcomes import classify
 from codesim.execution.pool import Worker, WorkerConfig, WorkerFault, WorkerPool
 from codesim.execution.verdicts import RunOutcome, TestReport, TestResult, Verdict, truncate
-from codesim.problems import ProblemKind, TestCase
+from codesim.problems import ProblemKind, PublicProblem, TestCase
 
 log = logging.getLogger("codesim.execution")
 
@@ -136,6 +136,16 @@ class Sandbox:
         if report.verdict is Verdict.INTERNAL_ERROR:
             log.error("sandbox internal error while testing (kind=%s, language=%s)", kind.value, lang.name)
         return report
+
+    async def run_problem_tests(self, problem: PublicProblem, code: str, tests: Sequence[TestCase], *,
+                                language: str | None = None, stop_at_first_failure: bool = False) -> TestReport:
+        """Run ``code`` as a solution of ``problem`` on ``tests``, with the problem's kind, entry point
+        and limits, in ``language`` (default: the problem's); Python code gets the problem's prelude."""
+        lang = get_language(language or problem.language)
+        program = problem.prelude + code if lang.name == "python" and problem.prelude else code
+        return await self.run_tests(program, tests, kind=problem.kind, language=lang.name,
+                                    entry_point=problem.entry_point, time_limit_s=problem.time_limit_s,
+                                    memory_mb=problem.memory_mb, stop_at_first_failure=stop_at_first_failure)
 
     async def _prepare(self, worker: Worker, lang: Language, tools: dict[str, str], code: str,
                        memory_mb: int) -> tuple[_Build, tuple[int | None, str, float] | None]:

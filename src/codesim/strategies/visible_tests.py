@@ -14,14 +14,6 @@ def sandbox_test_runner(sandbox: Sandbox, problem: PublicProblem) -> VisibleTest
     `extra_tests` (model-generated ones, for `codesim-gen-tests`), in `sandbox`."""
 
     async def run_visible(code: str, extra_tests: Sequence[TestCase] = ()) -> TestReport:
-        return await sandbox.run_tests(
-            code,
-            (*problem.visible_tests, *extra_tests),
-            kind=problem.kind,
-            language=problem.language,
-            entry_point=problem.entry_point,
-            time_limit_s=problem.time_limit_s,
-            memory_mb=problem.memory_mb,
-        )
+        return await sandbox.run_problem_tests(problem, code, (*problem.visible_tests, *extra_tests))
 
     return run_visible
