@@ -100,7 +100,17 @@ class CodeSimScript:
         return FakeReply("I cannot help with that.")
 
 
-def run_level(server: FakeLLMServer, data: Path, concurrency: int, limit: int | None, work: Path) -> dict:
+def disable_nagle(server: FakeLLMServer) -> None:
+    """Answer without Nagle's algorithm: http.server's default keeps it on, which with the
+    client's delayed ACK adds ~40 ms to every answer (split header/body writes). Real servers
+    (uvicorn, asyncio) set TCP_NODELAY. To be dropped once FakeLLMServer's handler sets
+    `disable_nagle_algorithm = True` itself."""
+    server._httpd.RequestHandlerClass.disable_nagle_algorithm = True  # noqa: SLF001
+
+
+def run_level(
+    server: FakeLLMServer, data: Path, concurrency: int, limit: int | None, llm_concurrency: int | None, work: Path
+) -> dict:
     """One `codesim run` at `concurrency`; its timings, CPU and per-task call counts."""
     home, out, stats = work / f"home-{concurrency}", work / f"run-{concurrency}", work / f"stats-{concurrency}.json"
     argv = [
@@ -108,6 +118,7 @@ def run_level(server: FakeLLMServer, data: Path, concurrency: int, limit: int | 
         "--provider", "openai", "--base-url", server.openai_base_url, "--model", "fake-coder",
         "--no-cache", "--concurrency", str(concurrency), "--out", str(out),
     ] + (["--limit", str(limit)] if limit else [])
+    argv += ["--llm-concurrency", str(llm_concurrency)] if llm_concurrency else []
     env = {"CODESIM_HOME": str(home), "OPENAI_API_KEY": "fake", "PATH": "/usr/bin:/bin"}
     server.max_in_flight = 0
     started = time.monotonic()
@@ -141,6 +152,10 @@ def main() -> None:
     parser.add_argument("--levels", default="1,8,32,64", help="concurrency levels (comma-separated)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N HumanEval tasks")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--nagle", action="store_true", help="keep the fake server's Nagle delay (see disable_nagle)")
+    parser.add_argument(
+        "--llm-concurrency", type=int, default=None, help="pass --llm-concurrency N to codesim run (default: not given)"
+    )
     args = parser.parse_args()
     if not args.data.exists():
         sys.exit(f"HumanEval data not found at {args.data}")
@@ -155,8 +170,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="codesim-orch-") as tmp, FakeLLMServer(
         CodeSimScript(rows), latency_s=args.latency
     ) as server:
+        if not args.nagle:
+            disable_nagle(server)
         for concurrency in levels:
-            result = run_level(server, args.data, concurrency, args.limit, Path(tmp))
+            result = run_level(server, args.data, concurrency, args.limit, args.llm_concurrency, Path(tmp))
             ideal = ideal_wall(result["calls"], args.latency, concurrency)
             calls = sum(result["calls"])
             print(

@@ -1,0 +1,119 @@
+"""Quality and cost of `direct` vs `codesim` on a local model, side by side.
+
+Runs `codesim run` on every 4th HumanEval problem (HumanEval/0, /4, ..., /160: 41 problems) for
+each strategy, into `benchmarks/results/humaneval-<strategy>-<model>/`, then prints pass@1,
+LLM calls, tokens and wall time per strategy, and the cost distribution per task (median and
+maximum calls, tokens and seconds). Runs resume: run the same command again to continue, and
+only the missing tasks are done (answers already received come from the response cache).
+
+Usage: python benchmarks/local_quality.py [--model qwen2.5-coder-0.5b] [--strategies direct,codesim]
+       [--report-only] [-- extra codesim run flags, e.g. --task-max-calls 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+RESULTS_ROOT = Path(__file__).resolve().parent / "results"
+TASK_IDS = [f"HumanEval/{i}" for i in range(0, 164, 4)]
+
+
+def run_dir(strategy: str, model: str) -> Path:
+    """Where one strategy's run lives."""
+    return RESULTS_ROOT / f"humaneval-{strategy}-{model}"
+
+
+def run_strategy(strategy: str, model: str, extra: list[str]) -> int:
+    """`codesim run` for one strategy on the subset (resumes when the directory exists)."""
+    command = [
+        sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--strategy", strategy,
+        "--provider", "local", "--model", model, "--task-ids", ",".join(TASK_IDS),
+        "--out", str(run_dir(strategy, model)), *extra,
+    ]
+    print("$", " ".join(command), flush=True)
+    return subprocess.call(command)
+
+
+def read_results(directory: Path) -> list[dict]:
+    """The finished task samples of a run (a torn last line is skipped)."""
+    path = directory / "results.jsonl"
+    if not path.is_file():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return [row for row in rows if row.get("status", "ok") != "error"]
+
+
+def describe(strategy: str, rows: list[dict]) -> dict:
+    """The figures of one strategy's run."""
+    def column(name: str) -> list[float]:
+        return [float(row.get(name) or 0) for row in rows]
+
+    tokens = [p + c for p, c in zip(column("prompt_tokens"), column("completion_tokens"))]
+    return {
+        "strategy": strategy,
+        "done": len(rows),
+        "pass@1": sum(bool(row.get("passed")) for row in rows) / len(rows) if rows else 0.0,
+        "visible": sum(bool(row.get("visible_passed")) for row in rows) / len(rows) if rows else 0.0,
+        "calls": sum(column("llm_calls")),
+        "prompt_tokens": sum(column("prompt_tokens")),
+        "completion_tokens": sum(column("completion_tokens")),
+        "seconds": sum(column("seconds")),
+        "calls_median": statistics.median(column("llm_calls")) if rows else 0,
+        "calls_max": max(column("llm_calls"), default=0),
+        "tokens_median": statistics.median(tokens) if rows else 0,
+        "tokens_max": max(tokens, default=0),
+        "seconds_median": statistics.median(column("seconds")) if rows else 0,
+        "seconds_max": max(column("seconds"), default=0),
+        "fallbacks": sum(column("parse_fallbacks")),
+    }
+
+
+def print_table(figures: list[dict]) -> None:
+    """Side-by-side table of every strategy's figures."""
+    header = f"{'strategy':<10} {'done':>7} {'pass@1':>7} {'visible':>7} {'calls':>6} {'prompt tok':>10} {'compl tok':>9} {'seconds':>8} {'fallbacks':>9}"
+    print(header)
+    for f in figures:
+        print(
+            f"{f['strategy']:<10} {f['done']:>3}/{len(TASK_IDS):<3} {f['pass@1']:>7.3f} {f['visible']:>7.3f} {f['calls']:>6.0f} "
+            f"{f['prompt_tokens']:>10.0f} {f['completion_tokens']:>9.0f} {f['seconds']:>8.0f} {f['fallbacks']:>9.0f}"
+        )
+    print("\ncost per task (median / max)")
+    print(f"{'strategy':<10} {'calls':>12} {'tokens':>16} {'seconds':>14}")
+    for f in figures:
+        print(
+            f"{f['strategy']:<10} {f['calls_median']:>5.0f} / {f['calls_max']:<4.0f} "
+            f"{f['tokens_median']:>7.0f} / {f['tokens_max']:<6.0f} {f['seconds_median']:>6.0f} / {f['seconds_max']:<5.0f}"
+        )
+
+
+def main() -> int:
+    """Run (or resume) each strategy, then print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="qwen2.5-coder-0.5b")
+    parser.add_argument("--strategies", default="direct,codesim")
+    parser.add_argument("--report-only", action="store_true", help="print the figures of what has run so far")
+    args, extra = parser.parse_known_args()
+    extra = [flag for flag in extra if flag != "--"]
+    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    if not args.report_only:
+        for strategy in strategies:
+            status = run_strategy(strategy, args.model, extra)
+            if status not in (0, 1):
+                print(f"codesim run for {strategy} stopped with status {status}; run again to resume", file=sys.stderr)
+                return status
+    print_table([describe(s, read_results(run_dir(s, args.model))) for s in strategies])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
