@@ -12,19 +12,24 @@ the task's number n in HumanEval (all 164 tasks unless --limit):
   n % 10 == 9     plan 1 never works (5 debugging rounds), plan 2 does (11 calls)
 so the visible tests run in the sandbox between calls, and hidden tests after each task.
 
-Each level runs `codesim run --strategy codesim --no-cache` in a fresh subprocess with a fresh
-$CODESIM_HOME. Printed per level: wall time of the run (inside the process, from the CLI's
-`main` to its return; the interpreter start and import are shown apart), the ideal wall time
-(sum over tasks of llm_calls x latency, divided by the concurrency, or the longest task if
-longer; call counts read from results.jsonl), their ratio, the fake server's peak of requests
-in flight, and the harness's own CPU time (the `codesim run` process, all its threads; the
-sandbox children apart) per LLM call.
+Each level runs `codesim run --strategy codesim --no-cache` (or, with --cache, with an empty
+response cache) in a fresh subprocess with a fresh $CODESIM_HOME. Printed per level: wall time
+of the run (inside the process, from the CLI's `main` to its return; the interpreter start and
+import are shown apart), the ideal wall time (sum over tasks of llm_calls x latency, divided by
+the concurrency, or the longest task if longer; call counts read from results.jsonl), their
+ratio, the in-order wall time (those tasks started in dataset order on `concurrency` slots with
+no harness overhead: what any harness that cannot know task lengths in advance gets, tail
+included) and the ratio to it, the fake server's peak of requests in flight, and the harness's
+own CPU time (the `codesim run` process, all its threads; the sandbox children apart) per LLM
+call.
 """
 
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
+import os
 import re
 import subprocess
 import sys
@@ -109,21 +114,27 @@ def disable_nagle(server: FakeLLMServer) -> None:
 
 
 def run_level(
-    server: FakeLLMServer, data: Path, concurrency: int, limit: int | None, llm_concurrency: int | None, work: Path
+    server: FakeLLMServer,
+    data: Path,
+    concurrency: int,
+    limit: int | None,
+    llm_concurrency: int | None,
+    cache: bool,
+    work: Path,
 ) -> dict:
     """One `codesim run` at `concurrency`; its timings, CPU and per-task call counts."""
     home, out, stats = work / f"home-{concurrency}", work / f"run-{concurrency}", work / f"stats-{concurrency}.json"
     argv = [
         "run", "--dataset", "humaneval", "--data-file", str(data), "--strategy", "codesim",
         "--provider", "openai", "--base-url", server.openai_base_url, "--model", "fake-coder",
-        "--no-cache", "--concurrency", str(concurrency), "--out", str(out),
-    ] + (["--limit", str(limit)] if limit else [])
+        "--concurrency", str(concurrency), "--out", str(out),
+    ] + (["--limit", str(limit)] if limit else []) + ([] if cache else ["--no-cache"])
     argv += ["--llm-concurrency", str(llm_concurrency)] if llm_concurrency else []
     env = {"CODESIM_HOME": str(home), "OPENAI_API_KEY": "fake", "PATH": "/usr/bin:/bin"}
     server.max_in_flight = 0
-    started = time.monotonic()
+    started, server_cpu = time.monotonic(), time.process_time()
     done = subprocess.run([sys.executable, "-c", _CHILD, str(stats), *argv], env=env, capture_output=True, text=True)
-    process_wall = time.monotonic() - started
+    process_wall, server_cpu = time.monotonic() - started, time.process_time() - server_cpu
     if done.returncode != 0:
         sys.exit(f"codesim run failed at concurrency {concurrency}:\n{done.stderr[-3000:]}")
     measured = json.loads(stats.read_text())
@@ -134,16 +145,30 @@ def run_level(
     return {
         **measured,
         "process_wall_s": process_wall,
-        "calls": [int(line["llm_calls"]) for line in lines],
+        "server_cpu_s": server_cpu,
+        "calls": [int(line["llm_calls"]) for line in sorted(lines, key=lambda line: _task_number(line["task_id"]))],
         "passed": sum(1 for line in lines if line["passed"]),
         "tasks": len(lines),
         "peak_in_flight": server.max_in_flight,
     }
 
 
+def _task_number(task_id: str) -> int:
+    return int(task_id.rsplit("/", 1)[1])
+
+
 def ideal_wall(calls: list[int], latency: float, concurrency: int) -> float:
     """Sum of the tasks' sequential call latencies over the concurrency, or the longest task."""
     return max(sum(calls) * latency / concurrency, max(calls) * latency)
+
+
+def in_order_wall(calls: list[int], latency: float, concurrency: int) -> float:
+    """The wall time of a harness without any overhead that starts the tasks in dataset order
+    (as `codesim run` does; their lengths are not known in advance) on `concurrency` slots."""
+    free_at = [0.0] * concurrency
+    for count in calls:
+        heapq.heapreplace(free_at, free_at[0] + count * latency)
+    return max(free_at)
 
 
 def main() -> None:
@@ -154,6 +179,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--nagle", action="store_true", help="keep the fake server's Nagle delay (see disable_nagle)")
     parser.add_argument(
+        "--cache", action="store_true", help="use the response cache (empty at start) instead of --no-cache"
+    )
+    parser.add_argument(
         "--llm-concurrency", type=int, default=None, help="pass --llm-concurrency N to codesim run (default: not given)"
     )
     args = parser.parse_args()
@@ -161,10 +189,12 @@ def main() -> None:
         sys.exit(f"HumanEval data not found at {args.data}")
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     levels = [int(level) for level in args.levels.split(",")]
-    print(f"fake server latency {args.latency * 1000:.0f} ms; {args.limit or len(rows)} HumanEval tasks; strategy codesim")
+    tasks = args.limit or len(rows)
+    print(f"fake server latency {args.latency * 1000:.0f} ms; {tasks} HumanEval tasks; strategy codesim")
     header = (
-        f"{'conc':>5} {'calls':>6} {'passed':>7} {'wall s':>8} {'ideal s':>8} {'ratio':>6} {'peak':>5} "
-        f"{'start s':>8} {'cpu ms/call':>12} {'sandbox cpu s':>14}"
+        f"{'conc':>5} {'calls':>6} {'passed':>7} {'wall s':>8} {'ideal s':>8} {'ratio':>6} {'in-order s':>11} "
+        f"{'ratio':>6} {'peak':>5} "
+        f"{'start s':>8} {'cpu ms/call':>12} {'cpu s: harness':>15} {'sandbox':>8} {'server':>7} {'load':>5}"
     )
     print(header)
     with tempfile.TemporaryDirectory(prefix="codesim-orch-") as tmp, FakeLLMServer(
@@ -173,19 +203,28 @@ def main() -> None:
         if not args.nagle:
             disable_nagle(server)
         for concurrency in levels:
-            result = run_level(server, args.data, concurrency, args.limit, args.llm_concurrency, Path(tmp))
+            load = os.getloadavg()[0]
+            result = run_level(server, args.data, concurrency, args.limit, args.llm_concurrency, args.cache, Path(tmp))
             ideal = ideal_wall(result["calls"], args.latency, concurrency)
+            in_order = in_order_wall(result["calls"], args.latency, concurrency)
             calls = sum(result["calls"])
             print(
                 f"{concurrency:>5} {calls:>6} {result['passed']:>3}/{result['tasks']:<3} {result['wall_s']:>8.2f} "
-                f"{ideal:>8.2f} {result['wall_s'] / ideal:>6.2f} {result['peak_in_flight']:>5} "
+                f"{ideal:>8.2f} {result['wall_s'] / ideal:>6.2f} {in_order:>11.2f} {result['wall_s'] / in_order:>6.2f} "
+                f"{result['peak_in_flight']:>5} "
                 f"{result['process_wall_s'] - result['wall_s']:>8.2f} {1000 * result['cpu_s'] / calls:>12.2f} "
-                f"{result['children_cpu_s']:>14.1f}",
+                f"{result['cpu_s']:>15.1f} {result['children_cpu_s']:>8.1f} {result['server_cpu_s']:>7.1f} "
+                f"{load:>5.1f}",
                 flush=True,
             )
     print(
-        "wall: the CLI's main() in the child; start: interpreter start + import before it; cpu ms/call: the "
-        "codesim process's CPU time during main() / LLM calls; sandbox cpu: its reaped children (fork servers, programs)"
+        "ideal: max(sum of calls x latency / concurrency, longest task); in-order: the same tasks started in "
+        "dataset order on `conc` slots with zero harness overhead (the tail of long tasks started late);\n"
+        "wall: the CLI's main() in the child; start: interpreter start + import before it; peak: most requests the "
+        "server saw in flight;\ncpu ms/call and cpu s harness: the codesim process's CPU time during main() (all its "
+        "threads), per LLM call and in all; sandbox: its reaped children (fork servers, programs); server: this "
+        f"process (the fake server); load: 1-minute load average before the level (other work on the machine); "
+        f"{os.cpu_count()} cores"
     )
 
 

@@ -105,12 +105,13 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(tmp_path: Path) -> None
     results = tmp_path / "out" / "results.jsonl"
     with FakeLLMServer(answers_by_marker(answers), latency_s=0.3) as server:
         cli = Cli(server, tmp_path / "home")
-        # kill at a random moment (maybe still starting up), then after 1 and 2 more finished samples
+        # kill at a random moment (maybe still starting up), then after 1 and 2 more finished samples;
+        # the first kill comes early enough (at most ~4 of the 10 samples done) to leave 3 to do
         for more_lines in (None, 1, 2):
             before = len(read_lines(results)) if results.exists() else 0
             process = cli.start(tmp_path / "out", "--limit", "10", "--concurrency", "2")
             if more_lines is None:
-                time.sleep(random.uniform(0.2, 3.0))
+                time.sleep(random.uniform(0.2, 1.5))
             else:
                 wait_for_lines(results, before + more_lines, process)
             process.send_signal(signal.SIGKILL)
