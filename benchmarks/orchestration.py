@@ -105,14 +105,6 @@ class CodeSimScript:
         return FakeReply("I cannot help with that.")
 
 
-def disable_nagle(server: FakeLLMServer) -> None:
-    """Answer without Nagle's algorithm: http.server's default keeps it on, which with the
-    client's delayed ACK adds ~40 ms to every answer (split header/body writes). Real servers
-    (uvicorn, asyncio) set TCP_NODELAY. To be dropped once FakeLLMServer's handler sets
-    `disable_nagle_algorithm = True` itself."""
-    server._httpd.RequestHandlerClass.disable_nagle_algorithm = True  # noqa: SLF001
-
-
 def run_level(
     server: FakeLLMServer,
     data: Path,
@@ -177,7 +169,6 @@ def main() -> None:
     parser.add_argument("--levels", default="1,8,32,64", help="concurrency levels (comma-separated)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N HumanEval tasks")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--nagle", action="store_true", help="keep the fake server's Nagle delay (see disable_nagle)")
     parser.add_argument(
         "--cache", action="store_true", help="use the response cache (empty at start) instead of --no-cache"
     )
@@ -200,8 +191,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="codesim-orch-") as tmp, FakeLLMServer(
         CodeSimScript(rows), latency_s=args.latency
     ) as server:
-        if not args.nagle:
-            disable_nagle(server)
         for concurrency in levels:
             load = os.getloadavg()[0]
             result = run_level(server, args.data, concurrency, args.limit, args.llm_concurrency, args.cache, Path(tmp))

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import HUMANEVAL, codesim_run, run_args, run_env
-from scale_support import HumanEvalScript
+from scale_support import HUMANEVAL, HumanEvalScript, codesim_run, run_args, run_env
 
 from codesim.testing.fake_llm import FakeLLMServer
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import HUMANEVAL, codesim_run, run_args, run_env
-from scale_support import HumanEvalScript
+from scale_support import HUMANEVAL, HumanEvalScript, codesim_run, run_args, run_env
 
 from codesim.testing.fake_llm import FakeLLMServer
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from codesim.benchmarks import DATASET_NAMES, load_problems
+from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
 from codesim.execution import normalize_language
-from codesim.llm.factory import DEFAULT_CONCURRENCY, ModelConfig
+from codesim.llm.factory import DEFAULT_CONCURRENCY, DEFAULT_REMOTE_CONCURRENCY, ModelConfig
 from codesim.problems import Problem
 from codesim.runner.backends import BACKEND_NAMES, BackendOptions, open_backend
 from codesim.runner.config import RunConfig, default_out_dir, model_section
@@ -37,7 +37,6 @@ from codesim.strategies.base import Strategy
 from codesim.strategies.registry import get_spec, strategy_names
 
 # build_chat_model's cap on calls in flight for providers without their own default.
-REMOTE_CONCURRENCY = 16
 EXIT_CODES = {
     StopReason.COMPLETE: 0,
     StopReason.PROVIDER_ERRORS: 1,
@@ -122,7 +121,7 @@ def _with_llm_concurrency(model_config: ModelConfig, concurrency: int) -> ModelC
     default (local: one call at a time) keeps it."""
     if model_config.max_concurrency is not None or model_config.provider in DEFAULT_CONCURRENCY:
         return model_config
-    return dataclasses.replace(model_config, max_concurrency=max(REMOTE_CONCURRENCY, concurrency))
+    return dataclasses.replace(model_config, max_concurrency=max(DEFAULT_REMOTE_CONCURRENCY, concurrency))
 
 
 async def _execute(
@@ -133,7 +132,9 @@ async def _execute(
     model_config: ModelConfig,
     args: argparse.Namespace,
 ) -> RunOutcome:
-    options = BackendOptions(config.concurrency, args.ray_address, args.ray_workers)
+    options = BackendOptions(
+        config.concurrency, args.ray_address, args.ray_workers, hide_paths=tuple(data_directories(problems))
+    )
     async with open_backend(args.backend, strategy, model_config, options) as backend:
         return await execute_backend_run(
             run_dir, config, problems, backend, stop_after_errors=args.stop_after_errors

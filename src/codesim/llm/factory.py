@@ -94,6 +94,7 @@ DEFAULT_MODELS: dict[str, str] = {
     "local": "qwen2.5-coder-0.5b",
 }
 DEFAULT_CONCURRENCY: dict[str, int] = {"local": 1}
+DEFAULT_REMOTE_CONCURRENCY = 16  # calls in flight for providers with no default of their own
 
 
 def resolve_model_name(config: ModelConfig) -> str:
@@ -128,7 +129,7 @@ def build_chat_model(config: ModelConfig, cache: ResponseCache | None = None) ->
         max_tokens=config.max_tokens,
         seed=config.seed,
     )
-    concurrency = config.max_concurrency or DEFAULT_CONCURRENCY.get(config.provider, 16)
+    concurrency = config.max_concurrency or DEFAULT_CONCURRENCY.get(config.provider, DEFAULT_REMOTE_CONCURRENCY)
     return ChatModel(
         provider,
         params,

@@ -37,6 +37,7 @@ class BackendOptions:
     concurrency: int = 4
     ray_address: str | None = None
     ray_workers: int | None = None
+    hide_paths: tuple[str, ...] = ()  # directories candidates must not see (the data with hidden tests)
 
 
 def _open_local(
@@ -44,7 +45,7 @@ def _open_local(
 ) -> AbstractAsyncContextManager[Backend]:
     from codesim.runner.backends.local import open_local_backend
 
-    return open_local_backend(strategy, model_config)
+    return open_local_backend(strategy, model_config, options.hide_paths)
 
 
 def _open_ray(

@@ -25,17 +25,7 @@ if TYPE_CHECKING:
 async def judge_hidden(sandbox: Sandbox, problem: Problem, code: str) -> TestReport:
     """Run `code` on the problem's HIDDEN tests (after the strategy is done), stopping at the
     first failure: only the verdict counts."""
-    public = problem.public
-    return await sandbox.run_tests(
-        code,
-        problem.hidden_tests,
-        kind=public.kind,
-        language=public.language,
-        entry_point=public.entry_point,
-        time_limit_s=public.time_limit_s,
-        memory_mb=public.memory_mb,
-        stop_at_first_failure=True,
-    )
+    return await sandbox.run_problem_tests(problem.public, code, problem.hidden_tests, stop_at_first_failure=True)
 
 
 async def solve_sample(strategy: Strategy, model: ChatModel, sandbox: Sandbox, item: WorkItem) -> dict[str, Any]:
@@ -89,13 +79,15 @@ class LocalBackend:
 
 
 @asynccontextmanager
-async def open_local_backend(strategy: Strategy, model_config: ModelConfig) -> AsyncIterator[LocalBackend]:
-    """A LocalBackend with a model built from `model_config` and a fresh sandbox, both closed
-    at the end."""
+async def open_local_backend(
+    strategy: Strategy, model_config: ModelConfig, hide_paths: tuple[str, ...] = ()
+) -> AsyncIterator[LocalBackend]:
+    """A LocalBackend with a model built from `model_config` and a fresh sandbox hiding
+    `hide_paths` from candidates, both closed at the end."""
     from codesim.execution import Sandbox
 
     model = build_chat_model(model_config)
-    sandbox = Sandbox()
+    sandbox = Sandbox(hide_paths=hide_paths)
     try:
         yield LocalBackend(strategy, model, sandbox)
     finally:

@@ -59,9 +59,10 @@ class SampleWorker:
     """A Ray actor solving samples with one strategy, its own model client and its own sandbox
     (built on first use, in the actor's event loop)."""
 
-    def __init__(self, strategy: Strategy, model_config: ModelConfig) -> None:
+    def __init__(self, strategy: Strategy, model_config: ModelConfig, hide_paths: tuple[str, ...] = ()) -> None:
         self.strategy = strategy
         self.model_config = model_config
+        self.hide_paths = hide_paths
         self._solver: LocalSolver | None = None
 
     async def solve(self, item: WorkItem) -> dict[str, Any]:
@@ -69,7 +70,9 @@ class SampleWorker:
         if self._solver is None:
             from codesim.execution import Sandbox
 
-            self._solver = LocalSolver(self.strategy, build_chat_model(self.model_config), Sandbox())
+            self._solver = LocalSolver(
+                self.strategy, build_chat_model(self.model_config), Sandbox(hide_paths=self.hide_paths)
+            )
         return await self._solver.produce(item)
 
     async def close(self) -> None:
@@ -144,7 +147,7 @@ def _start_actors(strategy: Strategy, model_config: ModelConfig, options: Backen
         scheduling_strategy="SPREAD",
         runtime_env={"env_vars": provider_env()},
     )
-    return [actor_class.remote(strategy, model_config) for _ in range(count)]
+    return [actor_class.remote(strategy, model_config, options.hide_paths) for _ in range(count)]
 
 
 async def _close_actors(actors: list[Any]) -> None:
