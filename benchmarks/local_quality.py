@@ -2,7 +2,7 @@
 
 Runs `codesim run` on every 4th HumanEval problem (HumanEval/0, /4, ..., /160: 41 problems) for
 each strategy, into `benchmarks/results/humaneval-<strategy>-<model>/`, then prints pass@1,
-LLM calls, tokens and wall time per strategy, and the cost distribution per task (median and
+LLM calls, tokens, summed per-task seconds and wall time per strategy, and the cost distribution per task (median and
 maximum calls, tokens and seconds). Runs resume: run the same command again to continue, and
 only the missing tasks are done (answers already received come from the response cache).
 
@@ -17,10 +17,12 @@ import json
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 RESULTS_ROOT = Path(__file__).resolve().parent / "results"
 TASK_IDS = [f"HumanEval/{i}" for i in range(0, 164, 4)]
+WALL_FILE = "wall_seconds.json"
 
 
 def run_dir(strategy: str, model: str) -> Path:
@@ -29,14 +31,29 @@ def run_dir(strategy: str, model: str) -> Path:
 
 
 def run_strategy(strategy: str, model: str, extra: list[str]) -> int:
-    """`codesim run` for one strategy on the subset (resumes when the directory exists)."""
+    """`codesim run` for one strategy on the subset (resumes when the directory exists), one
+    task at a time by default (the local model serves one call at a time, so per-task seconds
+    then measure the task, not its wait); the invocation's wall time is added to
+    `wall_seconds.json` in the run directory."""
+    directory = run_dir(strategy, model)
+    concurrency = [] if "--concurrency" in extra else ["--concurrency", "1"]
     command = [
         sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--strategy", strategy,
         "--provider", "local", "--model", model, "--task-ids", ",".join(TASK_IDS),
-        "--out", str(run_dir(strategy, model)), *extra,
+        "--out", str(directory), *concurrency, *extra,
     ]
     print("$", " ".join(command), flush=True)
-    return subprocess.call(command)
+    started = time.monotonic()
+    status = subprocess.call(command)
+    walls = read_walls(directory) + [round(time.monotonic() - started, 1)]
+    (directory / WALL_FILE).write_text(json.dumps(walls) + "\n", encoding="utf-8")
+    return status
+
+
+def read_walls(directory: Path) -> list[float]:
+    """Wall seconds of every invocation so far (a resumed run has several)."""
+    path = directory / WALL_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 
 def read_results(directory: Path) -> list[dict]:
@@ -53,8 +70,8 @@ def read_results(directory: Path) -> list[dict]:
     return [row for row in rows if row.get("status", "ok") != "error"]
 
 
-def describe(strategy: str, rows: list[dict]) -> dict:
-    """The figures of one strategy's run."""
+def describe(strategy: str, rows: list[dict], walls: list[float]) -> dict:
+    """The figures of one strategy's run (`walls`: its invocations' wall seconds)."""
     def column(name: str) -> list[float]:
         return [float(row.get(name) or 0) for row in rows]
 
@@ -68,6 +85,7 @@ def describe(strategy: str, rows: list[dict]) -> dict:
         "prompt_tokens": sum(column("prompt_tokens")),
         "completion_tokens": sum(column("completion_tokens")),
         "seconds": sum(column("seconds")),
+        "wall": sum(walls),
         "calls_median": statistics.median(column("llm_calls")) if rows else 0,
         "calls_max": max(column("llm_calls"), default=0),
         "tokens_median": statistics.median(tokens) if rows else 0,
@@ -80,12 +98,12 @@ def describe(strategy: str, rows: list[dict]) -> dict:
 
 def print_table(figures: list[dict]) -> None:
     """Side-by-side table of every strategy's figures."""
-    header = f"{'strategy':<10} {'done':>7} {'pass@1':>7} {'visible':>7} {'calls':>6} {'prompt tok':>10} {'compl tok':>9} {'seconds':>8} {'fallbacks':>9}"
+    header = f"{'strategy':<10} {'done':>7} {'pass@1':>7} {'visible':>7} {'calls':>6} {'prompt tok':>10} {'compl tok':>9} {'task s':>8} {'wall s':>7} {'fallbacks':>9}"
     print(header)
     for f in figures:
         print(
             f"{f['strategy']:<10} {f['done']:>3}/{len(TASK_IDS):<3} {f['pass@1']:>7.3f} {f['visible']:>7.3f} {f['calls']:>6.0f} "
-            f"{f['prompt_tokens']:>10.0f} {f['completion_tokens']:>9.0f} {f['seconds']:>8.0f} {f['fallbacks']:>9.0f}"
+            f"{f['prompt_tokens']:>10.0f} {f['completion_tokens']:>9.0f} {f['seconds']:>8.0f} {f['wall']:>7.0f} {f['fallbacks']:>9.0f}"
         )
     print("\ncost per task (median / max)")
     print(f"{'strategy':<10} {'calls':>12} {'tokens':>16} {'seconds':>14}")
@@ -111,7 +129,7 @@ def main() -> int:
             if status not in (0, 1):
                 print(f"codesim run for {strategy} stopped with status {status}; run again to resume", file=sys.stderr)
                 return status
-    print_table([describe(s, read_results(run_dir(s, args.model))) for s in strategies])
+    print_table([describe(s, read_results(run_dir(s, args.model)), read_walls(run_dir(s, args.model))) for s in strategies])
     return 0
 
 
