@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from codesim.problems import Problem, ProblemKind, PublicProblem, TestCase
+from codesim.strategies import create_strategy
 from codesim.strategies.base import StrategyResult
 from codesim.testing.fake_llm import FakeLLMServer
 
@@ -75,3 +76,10 @@ REFINED_PLAN = "## Plan\n1. Square every element first.\n2. Sum the squares.\n"
 def debug_answer(code: str, source: str = "CODE") -> str:
     """A debugging answer: a short trace, the ERROR SOURCE line and the fixed code."""
     return fenced(code, prefix=f"Tracing [1, 2]: the code returns the wrong value.\nERROR SOURCE: {source}")
+
+
+async def solve_with(name: str, model, runner_for, problem: PublicProblem | None = None, **options) -> StrategyResult:
+    """Create strategy `name` with `options` and solve `problem` (default: the function
+    problem) on its visible tests, as sample 0."""
+    problem = problem or FUNCTION_PROBLEM.public
+    return await create_strategy(name, **options).solve(problem, model, runner_for(problem), sample_index=0)

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 from strategies_support import (
+    solve_with,
     BAD_FUNCTIONS,
     FUNCTION_PROBLEM,
     GOOD_FUNCTION,
@@ -39,27 +40,24 @@ def always_wrong_model():
     return respond
 
 
-async def _solve(name, model, runner_for, **options):
-    return await create_strategy(name, **options).solve(PUBLIC, model, runner_for(PUBLIC), sample_index=0)
-
 
 async def test_no_debug_goes_from_a_failing_code_to_a_new_plan(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), PLAN, SIMULATION_OK, fenced(GOOD_FUNCTION))
-    result = await _solve("CodeSIMWD", model, runner_for, max_debug_tries=5)
+    result = await solve_with("CodeSIMWD", model, runner_for, max_debug_tries=5)
     assert stages(result) == ["planning", "simulation", "coding", "visible_tests"] * 2
     assert result.outcome == "plan_2"
 
 
 async def test_no_verify_skips_simulation_and_refinement(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, fenced(BAD_FUNCTIONS[0]), debug_answer(GOOD_FUNCTION))
-    result = await _solve("codesim-no-verify", model, runner_for)
+    result = await solve_with("codesim-no-verify", model, runner_for)
     assert stages(result) == ["planning", "coding", "visible_tests", "debugging", "visible_tests"]
     assert result.outcome == "debug_round_1"
 
 
 async def test_plan_code_only_plans_and_codes(server: FakeLLMServer, model, runner_for) -> None:
     server.responder = always_wrong_model()
-    result = await _solve("CodeSIMWPVD", model, runner_for, max_plan_tries=3)
+    result = await solve_with("CodeSIMWPVD", model, runner_for, max_plan_tries=3)
     assert stages(result) == ["planning", "coding", "visible_tests"] * 3
     assert (result.outcome, result.distinct_codes) == ("unsolved", 3)
 
@@ -68,7 +66,7 @@ async def test_contest_variant_has_three_plans_and_checks_syntax_and_io(
     server: FakeLLMServer, model, runner_for
 ) -> None:
     server.responder = always_wrong_model()
-    result = await _solve("CodeSIMC", model, runner_for, max_debug_tries=1)
+    result = await solve_with("CodeSIMC", model, runner_for, max_debug_tries=1)
     one_plan = ["planning", "simulation", "coding", "visible_tests", "debugging", "visible_tests"]
     assert stages(result) == one_plan * 3
     debugging = [r.last_user_text for r in server.requests if "find the bug by simulation" in r.last_user_text]
@@ -78,7 +76,7 @@ async def test_contest_variant_has_three_plans_and_checks_syntax_and_io(
 
 async def test_plain_codesim_debugging_prompt_has_no_contest_checks(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), debug_answer(GOOD_FUNCTION))
-    await _solve("codesim", model, runner_for)
+    await solve_with("codesim", model, runner_for)
     assert "syntax errors" not in server.requests[3].last_user_text
     assert "ERROR SOURCE: PLAN" in server.requests[3].last_user_text
 
@@ -95,7 +93,7 @@ async def test_gen_tests_adds_agreed_tests_to_the_visible_ones(server: FakeLLMSe
     server.push(
         GENERATION_1, GENERATION_2, PLAN, SIMULATION_OK, fenced(PASSES_ONLY_VISIBLE), debug_answer(GOOD_FUNCTION)
     )
-    result = await _solve("codesim-gen-tests", model, runner_for, generated_tests=3)
+    result = await solve_with("codesim-gen-tests", model, runner_for, generated_tests=3)
     assert stages(result) == [
         "test_generation",
         "test_generation",
@@ -124,7 +122,7 @@ async def test_gen_tests_adds_agreed_tests_to_the_visible_ones(server: FakeLLMSe
 
 async def test_gen_tests_without_agreement_adds_nothing(server: FakeLLMServer, model, runner_for) -> None:
     server.push("no tests here", GENERATION_2, PLAN, SIMULATION_OK, fenced(GOOD_FUNCTION))
-    result = await _solve("codesim-gen-tests", model, runner_for)
+    result = await solve_with("codesim-gen-tests", model, runner_for)
     assert result.trace.steps[0].note.startswith("fallback: no test")
     assert "0 agreed tests added" in result.trace.steps[1].note
     assert len(result.trace.steps[-1].tests) == 2

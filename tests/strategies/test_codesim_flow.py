@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from strategies_support import (
+    solve_with,
     BAD_FUNCTIONS,
     FUNCTION_PROBLEM,
     GOOD_FUNCTION,
@@ -19,20 +20,16 @@ from strategies_support import (
     user_texts,
 )
 
-from codesim.strategies import count_fallbacks, create_strategy
+from codesim.strategies import count_fallbacks
 from codesim.testing.fake_llm import FakeLLMServer
 
 PUBLIC = FUNCTION_PROBLEM.public
 
 
-async def _solve(name, model, runner_for, problem=PUBLIC, **options):
-    strategy = create_strategy(name, **options)
-    return await strategy.solve(problem, model, runner_for(problem), sample_index=0)
-
 
 async def test_plan_ok_then_code_passes(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(GOOD_FUNCTION))
-    result = await _solve("codesim", model, runner_for)
+    result = await solve_with("codesim", model, runner_for)
     assert stages(result) == ["planning", "simulation", "coding", "visible_tests"]
     assert (result.outcome, result.visible_passed, result.code) == ("first_code", True, GOOD_FUNCTION)
     assert (result.trace.llm_calls, result.distinct_codes, len(server.requests)) == (3, 1, 3)
@@ -48,7 +45,7 @@ async def test_plan_ok_then_code_passes(server: FakeLLMServer, model, runner_for
 
 async def test_simulation_asks_change_then_refine_then_debug_passes(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_BAD, REFINED_PLAN, fenced(BAD_FUNCTIONS[0]), debug_answer(GOOD_FUNCTION))
-    result = await _solve("codesim", model, runner_for)
+    result = await solve_with("codesim", model, runner_for)
     assert stages(result) == [
         "planning",
         "simulation",
@@ -82,7 +79,7 @@ async def test_failed_debugging_leads_to_a_different_new_plan(server: FakeLLMSer
         SIMULATION_OK,
         fenced(GOOD_FUNCTION),
     )
-    result = await _solve("codesim", model, runner_for, max_plan_tries=2, max_debug_tries=2)
+    result = await solve_with("codesim", model, runner_for, max_plan_tries=2, max_debug_tries=2)
     assert stages(result) == [
         "planning",
         "simulation",
@@ -110,14 +107,14 @@ async def test_failed_debugging_leads_to_a_different_new_plan(server: FakeLLMSer
 async def test_unsolved_returns_the_last_code(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), debug_answer(BAD_FUNCTIONS[1]))
     server.push(OTHER_PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[2]), debug_answer(BAD_FUNCTIONS[3]))
-    result = await _solve("codesim", model, runner_for, max_plan_tries=2, max_debug_tries=1)
+    result = await solve_with("codesim", model, runner_for, max_plan_tries=2, max_debug_tries=1)
     assert (result.outcome, result.visible_passed, result.code) == ("unsolved", False, BAD_FUNCTIONS[3])
     assert result.distinct_codes == 4 and result.trace.llm_calls == 8
 
 
 async def test_answer_without_code_is_retried_once_then_recorded(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, "I would square the numbers.", "Sorry, I cannot.")
-    result = await _solve("codesim", model, runner_for, max_plan_tries=1)
+    result = await solve_with("codesim", model, runner_for, max_plan_tries=1)
     assert stages(result) == ["planning", "simulation", "coding", "coding"]
     assert (result.outcome, result.code, result.visible_passed, result.distinct_codes) == ("no_code", "", False, 0)
     assert "no code in the answer" in result.trace.steps[2].note
@@ -130,7 +127,7 @@ async def test_answer_without_code_is_retried_once_then_recorded(server: FakeLLM
 
 async def test_retry_that_gives_code_is_used(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, "Let me think.", fenced(GOOD_FUNCTION))
-    result = await _solve("codesim", model, runner_for)
+    result = await solve_with("codesim", model, runner_for)
     assert stages(result) == ["planning", "simulation", "coding", "coding", "visible_tests"]
     assert result.outcome == "first_code" and result.code == GOOD_FUNCTION
 
@@ -138,7 +135,7 @@ async def test_retry_that_gives_code_is_used(server: FakeLLMServer, model, runne
 async def test_stdio_problem_prompts_insist_on_stdin_and_stdout(server: FakeLLMServer, model, runner_for) -> None:
     chatty = "a, b = map(int, input().split())\nprint('The sum is', a + b)\n"
     server.push(PLAN, SIMULATION_OK, fenced(chatty), debug_answer(GOOD_STDIO))
-    result = await _solve("codesim", model, runner_for, problem=STDIO_PROBLEM.public)
+    result = await solve_with("codesim", model, runner_for, problem=STDIO_PROBLEM.public)
     assert (result.outcome, result.code) == ("debug_round_1", GOOD_STDIO)
     coding, debugging = user_texts(server)[2:]
     for prompt in (coding, debugging):
@@ -149,7 +146,7 @@ async def test_stdio_problem_prompts_insist_on_stdin_and_stdout(server: FakeLLMS
 
 async def test_every_prompt_starts_with_the_problem(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_BAD, REFINED_PLAN, fenced(BAD_FUNCTIONS[0]), debug_answer(GOOD_FUNCTION))
-    await _solve("codesim", model, runner_for)
+    await solve_with("codesim", model, runner_for)
     systems = {request.messages[0] for request in server.requests}
     assert len(systems) == 1 and next(iter(systems))[0] == "system"
     block = "# Problem\n" + PUBLIC.prompt.strip() + "\n\n# Sample tests\n## Sample 1\nassert sum_squares([1, 2]) == 5"
@@ -158,7 +155,7 @@ async def test_every_prompt_starts_with_the_problem(server: FakeLLMServer, model
 
 async def test_missing_verdict_line_falls_back_and_is_counted(server: FakeLLMServer, model, runner_for) -> None:
     server.push("1. square\n2. sum", "Squares 1, 4; total 5, as expected.", fenced(GOOD_FUNCTION))
-    result = await _solve("codesim", model, runner_for)
+    result = await solve_with("codesim", model, runner_for)
     assert stages(result) == ["planning", "simulation", "coding", "visible_tests"]
     assert result.trace.steps[0].note.startswith("fallback: no 'Plan' heading")
     assert "fallback: no VERDICT line" in result.trace.steps[1].note
@@ -169,6 +166,6 @@ async def test_mismatch_wording_without_verdict_line_triggers_refinement(
     server: FakeLLMServer, model, runner_for
 ) -> None:
     server.push(PLAN, "I get 3 but expected 5, so the output does not match.", REFINED_PLAN, fenced(GOOD_FUNCTION))
-    result = await _solve("codesim", model, runner_for)
+    result = await solve_with("codesim", model, runner_for)
     assert stages(result)[:4] == ["planning", "simulation", "plan_refinement", "coding"]
     assert count_fallbacks(result.trace.steps) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from strategies_support import (
+    solve_with,
     BAD_FUNCTIONS,
     FUNCTION_PROBLEM,
     GOOD_FUNCTION,
@@ -24,14 +25,11 @@ from codesim.testing.fake_llm import FakeLLMServer
 PUBLIC = FUNCTION_PROBLEM.public
 
 
-async def _solve(name, model, runner_for, **options):
-    return await create_strategy(name, **options).solve(PUBLIC, model, runner_for(PUBLIC), sample_index=0)
-
 
 async def test_repeated_debug_answer_ends_the_loop_without_a_test_run(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), debug_answer(BAD_FUNCTIONS[0] + "\n\n"))
     server.push(OTHER_PLAN, SIMULATION_OK, fenced(GOOD_FUNCTION))
-    result = await _solve("codesim", model, runner_for, max_plan_tries=2, max_debug_tries=5)
+    result = await solve_with("codesim", model, runner_for, max_plan_tries=2, max_debug_tries=5)
     assert stages(result) == [
         "planning",
         "simulation",
@@ -49,7 +47,7 @@ async def test_repeated_debug_answer_ends_the_loop_without_a_test_run(server: Fa
 
 async def test_repeated_code_from_a_new_plan_reuses_the_old_report(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), OTHER_PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]))
-    result = await _solve("codesim-no-debug", model, runner_for, max_plan_tries=2)
+    result = await solve_with("codesim-no-debug", model, runner_for, max_plan_tries=2)
     assert stages(result) == ["planning", "simulation", "coding", "visible_tests", "planning", "simulation", "coding"]
     assert "same as code #1, already tested" in result.trace.steps[-1].note
     assert (result.outcome, result.distinct_codes) == ("unsolved", 1)
@@ -61,7 +59,7 @@ async def test_faithful_mode_retests_repeats_and_repeats_the_plan_prompt(
     same = fenced(BAD_FUNCTIONS[0])
     server.push(PLAN, SIMULATION_OK, same, debug_answer(BAD_FUNCTIONS[0]), debug_answer(BAD_FUNCTIONS[0]))
     server.push(PLAN, SIMULATION_OK, same, debug_answer(BAD_FUNCTIONS[0]), debug_answer(BAD_FUNCTIONS[0]))
-    result = await _solve("codesim", model, runner_for, max_plan_tries=2, max_debug_tries=2, faithful=True)
+    result = await solve_with("codesim", model, runner_for, max_plan_tries=2, max_debug_tries=2, faithful=True)
     one_plan = ["planning", "simulation", "coding"] + ["visible_tests", "debugging"] * 2 + ["visible_tests"]
     assert stages(result) == one_plan * 2
     assert (result.outcome, result.distinct_codes, result.trace.llm_calls) == ("unsolved", 1, 10)
@@ -72,7 +70,7 @@ async def test_faithful_mode_retests_repeats_and_repeats_the_plan_prompt(
 
 async def test_call_budget_stops_the_task(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), debug_answer(GOOD_FUNCTION))
-    result = await _solve("codesim", model, runner_for, task_max_calls=3)
+    result = await solve_with("codesim", model, runner_for, task_max_calls=3)
     assert stages(result) == ["planning", "simulation", "coding", "visible_tests"]
     assert (result.outcome, result.code, result.trace.llm_calls) == ("unsolved", BAD_FUNCTIONS[0], 3)
     assert "task_max_calls=3" in result.trace.steps[-1].note
@@ -81,7 +79,7 @@ async def test_call_budget_stops_the_task(server: FakeLLMServer, model, runner_f
 
 async def test_token_budget_stops_before_the_next_call(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(GOOD_FUNCTION))
-    result = await _solve("codesim", model, runner_for, task_max_tokens=10)
+    result = await solve_with("codesim", model, runner_for, task_max_tokens=10)
     assert stages(result) == ["planning"]
     assert (result.outcome, result.code) == ("no_code", "")
     assert "task_max_tokens=10" in result.trace.steps[0].note

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from strategies_support import (
+    solve_with,
     BAD_FUNCTIONS,
     FUNCTION_PROBLEM,
     GOOD_FUNCTION,
@@ -15,14 +16,9 @@ from strategies_support import (
     user_texts,
 )
 
-from codesim.strategies import create_strategy
 from codesim.testing.fake_llm import FakeLLMServer
 
-PUBLIC = FUNCTION_PROBLEM.public
 
-
-async def _solve(name, model, runner_for, problem=PUBLIC, **options):
-    return await create_strategy(name, **options).solve(problem, model, runner_for(problem), sample_index=0)
 
 
 @pytest.mark.parametrize(
@@ -31,7 +27,7 @@ async def _solve(name, model, runner_for, problem=PUBLIC, **options):
 )
 async def test_single_call_baselines(server: FakeLLMServer, model, runner_for, name: str, phrase: str) -> None:
     server.push(fenced(GOOD_FUNCTION))
-    result = await _solve(name, model, runner_for)
+    result = await solve_with(name, model, runner_for)
     assert stages(result) == ["generation", "visible_tests"]
     assert (result.outcome, result.visible_passed, result.code, result.distinct_codes) == (
         "first_code",
@@ -44,21 +40,21 @@ async def test_single_call_baselines(server: FakeLLMServer, model, runner_for, n
 
 async def test_single_call_failure_is_not_debugged(server: FakeLLMServer, model, runner_for) -> None:
     server.push(fenced(BAD_FUNCTIONS[0]))
-    result = await _solve("Direct", model, runner_for)
+    result = await solve_with("Direct", model, runner_for)
     assert stages(result) == ["generation", "visible_tests"]
     assert (result.outcome, result.visible_passed, result.code) == ("unsolved", False, BAD_FUNCTIONS[0])
 
 
 async def test_single_call_without_code(server: FakeLLMServer, model, runner_for) -> None:
     server.push("no idea", "still none")
-    result = await _solve("cot", model, runner_for)
+    result = await solve_with("cot", model, runner_for)
     assert stages(result) == ["generation", "generation"]
     assert (result.outcome, result.code) == ("no_code", "")
 
 
 async def test_self_planning_plans_then_codes(server: FakeLLMServer, model, runner_for) -> None:
     server.push("1. Read the line.\n2. Print the sum of the two numbers.", fenced(GOOD_STDIO))
-    result = await _solve("SelfPlanning", model, runner_for, problem=STDIO_PROBLEM.public)
+    result = await solve_with("SelfPlanning", model, runner_for, problem=STDIO_PROBLEM.public)
     assert stages(result) == ["planning", "coding", "visible_tests"]
     assert result.outcome == "first_code"
     assert "2. Print the sum of the two numbers." in server.requests[1].last_user_text
@@ -89,7 +85,7 @@ async def test_mapcoder_codes_plans_by_confidence_and_debugs_each(server: FakeLL
         debug_answer(BAD_FUNCTIONS[1]),
         fenced(GOOD_FUNCTION),
     )
-    result = await _solve("MapCoder", model, runner_for, max_debug_tries=1)
+    result = await solve_with("MapCoder", model, runner_for, max_debug_tries=1)
     assert stages(result) == [
         "retrieval",
         "planning",
@@ -117,7 +113,7 @@ async def test_mapcoder_with_unstructured_retrieval_still_plans(server: FakeLLMS
     server.push(
         "Some related problems are sums and products.", "1. square\n2. sum\nCONFIDENCE: 80", fenced(GOOD_FUNCTION)
     )
-    result = await _solve("mapcoder", model, runner_for)
+    result = await solve_with("mapcoder", model, runner_for)
     assert stages(result) == ["retrieval", "planning", "coding", "visible_tests"]
     assert result.trace.steps[0].note.count("fallback:") == 2  # no examples, no algorithm section
     assert result.outcome == "first_code"
