@@ -6,7 +6,6 @@ import pytest
 from strategies_support import (
     solve_with,
     BAD_FUNCTIONS,
-    FUNCTION_PROBLEM,
     GOOD_FUNCTION,
     GOOD_STDIO,
     STDIO_PROBLEM,
