@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from codesim.benchmarks.prompts import function_prompt
 from codesim.problems import Problem, ProblemKind, PublicProblem, TestCase
 
 DEFAULT_FUNCTION_TIME_S = 10.0
@@ -83,6 +84,12 @@ def function_problem(
         prelude=prelude,
     )
     return Problem(public=public, hidden_tests=tuple(hidden), dataset=dataset, metadata=metadata or {})
+
+
+def signature_problem(*, task_id: str, signature: str, **fields: Any) -> Problem:
+    """A function problem stated by its signature and docstring, which is also the starter
+    code (HumanEval, MultiPL-E MBPP, EvalPlus); other fields as for `function_problem`."""
+    return function_problem(task_id=task_id, prompt=function_prompt(signature), starter_code=signature, **fields)
 
 
 def stdio_problem(*, time_limit_s: float, **fields: Any) -> Problem:

@@ -9,9 +9,8 @@ from functools import lru_cache
 from importlib import resources
 from string import Template
 
-from codesim.benchmarks.builders import assert_tests, function_problem
+from codesim.benchmarks.builders import assert_tests, signature_problem
 from codesim.benchmarks.humaneval import visible_asserts
-from codesim.benchmarks.prompts import function_prompt
 from codesim.benchmarks.rows import Row
 from codesim.problems import Problem, TestCase
 
@@ -89,12 +88,11 @@ def _plus_problem(
 ) -> Problem:
     inputs = row.field("base_input", list) + row.field("plus_input", list)
     reference = prompt + row.field("canonical_solution", str)
-    return function_problem(
+    return signature_problem(
         task_id=str(row.field("task_id", (str, int))),
+        signature=prompt,
         dataset=dataset,
-        prompt=function_prompt(prompt),
         entry_point=entry_point,
-        starter_code=prompt,
         visible=visible,
         hidden=(differential_test(reference, entry_point, inputs, row.optional("atol", 0), rule=rule, oracle=oracle),),
         time_limit_s=PLUS_TIME_LIMIT_S,

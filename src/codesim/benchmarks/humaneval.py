@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from codesim.benchmarks.builders import assert_tests, function_problem
+from codesim.benchmarks.builders import assert_tests, signature_problem
 from codesim.benchmarks.docstring_examples import extract_examples
-from codesim.benchmarks.prompts import function_prompt
 from codesim.benchmarks.rows import Row
 from codesim.problems import Problem, TestCase
 
@@ -43,12 +42,11 @@ def convert_humaneval_et(row: Row, dataset: str) -> Problem:
 def _problem(row: Row, dataset: str, extra_hidden: tuple[TestCase, ...]) -> Problem:
     prompt = row.field("prompt", str)
     entry_point = row.field("entry_point", str)
-    return function_problem(
+    return signature_problem(
         task_id=str(row.field("task_id", (str, int))),
+        signature=prompt,
         dataset=dataset,
-        prompt=function_prompt(prompt),
         entry_point=entry_point,
-        starter_code=prompt,
         visible=visible_asserts(row, prompt, entry_point),
         hidden=(check_call_test(row.field("test", str), entry_point), *extra_hidden),
         metadata={"canonical_solution": row.optional("canonical_solution", "")},

@@ -8,9 +8,9 @@ import builtins
 import re
 import warnings
 
-from codesim.benchmarks.builders import assert_tests, function_problem
+from codesim.benchmarks.builders import assert_tests, function_problem, signature_problem
 from codesim.benchmarks.humaneval import visible_asserts
-from codesim.benchmarks.prompts import described_function_prompt, function_prompt
+from codesim.benchmarks.prompts import described_function_prompt
 from codesim.benchmarks.rows import Row
 from codesim.problems import Problem, TestCase
 
@@ -24,12 +24,11 @@ def convert_multipl_e(row: Row, dataset: str) -> Problem:
     test = row.field("test", str)
     if not _CALLS_CHECK.search(test):
         test = f"{test.rstrip()}\n\ncheck({entry_point})\n"
-    return function_problem(
+    return signature_problem(
         task_id=str(row.field("name", (str, int))),
+        signature=prompt,
         dataset=dataset,
-        prompt=function_prompt(prompt),
         entry_point=entry_point,
-        starter_code=prompt,
         visible=visible_asserts(row, prompt, entry_point),
         hidden=(TestCase("assert", test),),
     )
