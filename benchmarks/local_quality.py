@@ -17,12 +17,10 @@ import json
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 RESULTS_ROOT = Path(__file__).resolve().parent / "results"
 TASK_IDS = [f"HumanEval/{i}" for i in range(0, 164, 4)]
-WALL_FILE = "wall_seconds.json"
 
 
 def run_dir(strategy: str, model: str) -> Path:
@@ -33,27 +31,21 @@ def run_dir(strategy: str, model: str) -> Path:
 def run_strategy(strategy: str, model: str, extra: list[str]) -> int:
     """`codesim run` for one strategy on the subset (resumes when the directory exists), one
     task at a time by default (the local model serves one call at a time, so per-task seconds
-    then measure the task, not its wait); the invocation's wall time is added to
-    `wall_seconds.json` in the run directory."""
-    directory = run_dir(strategy, model)
+    then measure the task, not its wait)."""
     concurrency = [] if "--concurrency" in extra else ["--concurrency", "1"]
     command = [
         sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--strategy", strategy,
         "--provider", "local", "--model", model, "--task-ids", ",".join(TASK_IDS),
-        "--out", str(directory), *concurrency, *extra,
+        "--out", str(run_dir(strategy, model)), *concurrency, *extra,
     ]
     print("$", " ".join(command), flush=True)
-    started = time.monotonic()
-    status = subprocess.call(command)
-    walls = read_walls(directory) + [round(time.monotonic() - started, 1)]
-    (directory / WALL_FILE).write_text(json.dumps(walls) + "\n", encoding="utf-8")
-    return status
+    return subprocess.call(command)
 
 
-def read_walls(directory: Path) -> list[float]:
-    """Wall seconds of every invocation so far (a resumed run has several)."""
-    path = directory / WALL_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+def wall_seconds(directory: Path) -> float:
+    """The run's wall time over all its invocations, from its summary.json (0 when absent)."""
+    path = directory / "summary.json"
+    return float(json.loads(path.read_text(encoding="utf-8")).get("wall_seconds", 0.0)) if path.is_file() else 0.0
 
 
 def read_results(directory: Path) -> list[dict]:
@@ -70,8 +62,8 @@ def read_results(directory: Path) -> list[dict]:
     return [row for row in rows if row.get("status", "ok") != "error"]
 
 
-def describe(strategy: str, rows: list[dict], walls: list[float]) -> dict:
-    """The figures of one strategy's run (`walls`: its invocations' wall seconds)."""
+def describe(strategy: str, rows: list[dict], wall: float) -> dict:
+    """The figures of one strategy's run (`wall`: its wall seconds over all invocations)."""
     def column(name: str) -> list[float]:
         return [float(row.get(name) or 0) for row in rows]
 
@@ -85,7 +77,7 @@ def describe(strategy: str, rows: list[dict], walls: list[float]) -> dict:
         "prompt_tokens": sum(column("prompt_tokens")),
         "completion_tokens": sum(column("completion_tokens")),
         "seconds": sum(column("seconds")),
-        "wall": sum(walls),
+        "wall": wall,
         "calls_median": statistics.median(column("llm_calls")) if rows else 0,
         "calls_max": max(column("llm_calls"), default=0),
         "tokens_median": statistics.median(tokens) if rows else 0,
@@ -129,7 +121,7 @@ def main() -> int:
             if status not in (0, 1):
                 print(f"codesim run for {strategy} stopped with status {status}; run again to resume", file=sys.stderr)
                 return status
-    print_table([describe(s, read_results(run_dir(s, args.model)), read_walls(run_dir(s, args.model))) for s in strategies])
+    print_table([describe(s, read_results(run_dir(s, args.model)), wall_seconds(run_dir(s, args.model))) for s in strategies])
     return 0
 
 

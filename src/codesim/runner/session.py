@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -118,6 +119,8 @@ async def execute_backend_run(
 ) -> RunOutcome:
     """Run the samples of `problems` not yet in the run directory (opened with
     `open_run_directory`) on `backend`, then write summary.json."""
+    started = time.monotonic()
+    earlier_wall = run_dir.previous_wall_seconds()
     selected = {(p.task_id, s) for p in problems for s in range(config.samples)}
     records, retried = _drop_retried_errors(run_dir, run_dir.results.load(), selected)
     finished = {sample_key(r): r for r in records if sample_key(r) in selected}
@@ -133,6 +136,7 @@ async def execute_backend_run(
             reason = await loop.run(todo)
     finally:
         done = [r for r in run_dir.results.load() if sample_key(r) in selected]
-        summary = build_summary(config, done, len(problems), reason.value)
+        wall = earlier_wall + time.monotonic() - started
+        summary = build_summary(config, done, len(problems), reason.value, wall_seconds=wall)
         run_dir.write_summary(summary)
     return RunOutcome(reason, summary, run_dir.path, run_dir.results.dropped_torn_line, retried, loop.last_error)

@@ -163,6 +163,11 @@ class RunDirectory:
         """Write config.json atomically."""
         write_json_atomic(self.path / CONFIG_FILE, config)
 
+    def previous_wall_seconds(self) -> float:
+        """The wall time recorded by the run's earlier invocations (0 without a summary yet)."""
+        path = self.path / SUMMARY_FILE
+        return float(read_json(path).get("wall_seconds", 0.0)) if path.is_file() else 0.0
+
     def write_summary(self, summary: dict[str, Any]) -> None:
         """Write summary.json atomically."""
         write_json_atomic(self.path / SUMMARY_FILE, summary)

@@ -35,8 +35,11 @@ def _scores(records: Iterable[dict[str, Any]], samples_per_task: int) -> dict[st
     return pass_at_ks(counts, [k for k in K_VALUES if k <= samples_per_task])
 
 
-def build_summary(config: RunConfig, records: list[dict[str, Any]], n_selected: int, stopped: str) -> dict[str, Any]:
-    """The summary of the selected task samples finished so far (`records`)."""
+def build_summary(
+    config: RunConfig, records: list[dict[str, Any]], n_selected: int, stopped: str, wall_seconds: float = 0.0
+) -> dict[str, Any]:
+    """The summary of the selected task samples finished so far (`records`); `wall_seconds` is
+    the wall time of every invocation of the run so far."""
     totals = {name: sum(int(r.get(name, 0)) for r in records) for name in _TOTALS}
     totals["cached_prompt_tokens"] = totals["prompt_tokens"] - totals["new_prompt_tokens"]
     totals["cached_completion_tokens"] = totals["completion_tokens"] - totals["new_completion_tokens"]
@@ -59,6 +62,7 @@ def build_summary(config: RunConfig, records: list[dict[str, Any]], n_selected: 
         "errors": sum(1 for r in records if r["status"] == STATUS_ERROR),
         **totals,
         "seconds": round(sum(float(r.get("seconds", 0.0)) for r in records), 3),
+        "wall_seconds": round(wall_seconds, 3),
         "hidden_seconds": round(sum(float(r.get("hidden_seconds", 0.0)) for r in records), 3),
         "outcomes": dict(Counter(str(r.get("outcome", "")) for r in records).most_common()),
         "statuses": dict(Counter(str(r["status"]) for r in records).most_common()),
@@ -88,6 +92,7 @@ def print_summary(summary: dict[str, Any], out_dir: str, console: Console) -> No
         f"{summary['prompt_tokens']} prompt + {summary['completion_tokens']} completion; {new} new, {cached} cached",
     )
     table.add_row("seconds (sum over samples)", f"{summary['seconds']:.1f}")
+    table.add_row("wall time (all invocations)", f"{summary.get('wall_seconds', 0.0):.1f} s")
     table.add_row("parse fallbacks", str(summary["parse_fallbacks"]))
     table.add_row("outcomes", ", ".join(f"{k or '-'}: {v}" for k, v in summary["outcomes"].items()) or "-")
     if summary["errors"]:
