@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codesim.benchmarks.rows import json_object_line
 from codesim.errors import UsageError
 from codesim.problems import PublicProblem
 
@@ -38,12 +38,7 @@ def task_id_text(value: Any) -> str:
 
 def parse_sample(line_text: str, line: int, where: str) -> Sample:
     """One samples line; UsageError naming the file and line when it is malformed."""
-    try:
-        data = json.loads(line_text)
-    except json.JSONDecodeError as err:
-        raise UsageError(f"{where}:{line}: not valid JSON ({err.msg})") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{where}:{line}: expected a JSON object, got {type(data).__name__}")
+    data = json_object_line(line_text, where, line)
     if "task_id" not in data:
         raise UsageError(f"{where}:{line}: missing 'task_id'")
     try:

@@ -65,18 +65,23 @@ def read_rows(path: str | Path) -> list[Row]:
         raise UsageError(f"cannot read {path}: {err}") from None
 
 
+def json_object_line(text: str, where: str, line: int) -> dict:
+    """One JSON-lines line that must be an object; UsageError naming `where:line` otherwise."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise UsageError(f"{where}:{line}: not valid JSON ({err.msg})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}:{line}: expected a JSON object, got {type(data).__name__}")
+    return data
+
+
 def _jsonl_rows(path: Path) -> Iterator[Row]:
     with _open_text(path) as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise UsageError(f"{path}:{line_no}: not valid JSON ({err.msg})") from None
-            if not isinstance(data, dict):
-                raise UsageError(f"{path}:{line_no}: expected a JSON object, got {type(data).__name__}")
-            yield Row(data, str(path), line_no)
+            yield Row(json_object_line(line, str(path), line_no), str(path), line_no)
 
 
 def _json_array_rows(path: Path) -> list[Row]:

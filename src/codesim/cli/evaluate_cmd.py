@@ -7,10 +7,10 @@ import asyncio
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from codesim.atomic import write_text_atomically
 from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
 from codesim.benchmarks.evaluation import SampleVerdict, evaluate_samples, summarize
 from codesim.cli.parser import csv_list, positive_int
@@ -53,13 +53,8 @@ def default_out_path(samples: Path, which: str) -> Path:
 
 
 def write_jsonl_atomically(path: Path, rows: list[dict[str, Any]]) -> None:
-    """Write all rows to a temporary file next to `path`, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp")
-    with handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    os.replace(handle.name, path)
+    """Write all rows as JSON lines, atomically."""
+    write_text_atomically(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
 async def _run(problems, samples, which: str, workers: int | None) -> list[SampleVerdict]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from codesim.atomic import write_text_atomically
 from codesim.errors import UsageError
 
 RESULTS_FILE = "results.jsonl"
@@ -30,17 +30,7 @@ def sample_key(record: dict[str, Any]) -> SampleKey:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write `data` as pretty JSON to `path` so that readers see the old or the new file, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def read_json(path: Path) -> Any:
@@ -105,17 +95,7 @@ class ResultsFile:
 
     def rewrite(self, records: list[dict[str, Any]]) -> None:
         """Replace the file's content atomically by `records` (used to drop retried error lines)."""
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                for record in records:
-                    handle.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomically(self.path, "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records))
 
 
 class RunDirectory:

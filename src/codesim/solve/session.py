@@ -10,6 +10,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
+from codesim.atomic import write_text_atomically
 from codesim.execution import Sandbox
 from codesim.llm.factory import ModelConfig, build_chat_model
 from codesim.problems import PublicProblem
@@ -75,7 +76,5 @@ class SolveSession:
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
-    """Write `document` to `path` as indented JSON (through a temporary file, then renamed)."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=repr) + "\n", encoding="utf-8")
-    partial.replace(path)
+    """Write `document` to `path` as indented JSON, atomically."""
+    write_text_atomically(path, json.dumps(document, indent=2, ensure_ascii=False, default=repr) + "\n")
