@@ -122,6 +122,24 @@ async def test_event_loop_keeps_running_during_a_call(real_model_path: Path) -> 
     assert ticks >= 5
 
 
+async def test_a_cancelled_call_stops_generating_before_the_model_is_freed(real_model_path: Path) -> None:
+    """Ctrl-C of a run cancels the call in flight, then closes the model: the generation must end
+    (at its next token) and its thread finish before the model is freed (it used to crash)."""
+    model = local_model(real_model_path, max_tokens=3000)
+    provider = model.provider
+    count = [Message("user", "Write the numbers from 1 to 3000 in words, one per line, with no code.")]
+    prompt_length = len(provider.engine.prompt_tokens(count))
+    call = asyncio.create_task(provider.complete(count, model.params))
+    await asyncio.sleep(3)  # let it generate for a while
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    generated = provider.engine._llama.n_tokens - prompt_length  # the context holds prompt + answer so far
+    await model.aclose()
+
+    assert 0 < generated < 3000
+
+
 async def test_unreadable_model_file_is_a_clear_provider_error(real_model_path: Path, tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.gguf"
     bogus.write_bytes(b"not a gguf file" * 100)

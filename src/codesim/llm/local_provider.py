@@ -2,13 +2,16 @@
 
 One loaded model serves every call of a run. Calls are serialised behind an asyncio lock and
 run in a worker thread, so the event loop keeps running while the CPU works (the CPU is the
-bottleneck: running calls side by side would only split it).
+bottleneck: running calls side by side would only split it). A cancelled call stops llama.cpp
+at its next token and waits for the worker thread before giving up the lock, so the model is
+never freed under a running generation.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from typing import TYPE_CHECKING
 
 import psutil
@@ -48,8 +51,14 @@ class LocalProvider(Provider):
 
     async def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage | None]:
         async with self._lock:
+            cancelled = threading.Event()
+            call = asyncio.ensure_future(asyncio.to_thread(self.engine.complete, messages, params, cancelled))
             try:
-                return await asyncio.to_thread(self.engine.complete, messages, params)
+                return await asyncio.shield(call)
+            except asyncio.CancelledError:
+                cancelled.set()
+                await asyncio.wait({call})
+                raise
             except (RuntimeError, ValueError) as err:
                 raise PermanentError(f"llama.cpp failed: {err}") from err
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from pathlib import Path
 
-from llama_cpp import Llama
+from llama_cpp import Llama, StoppingCriteriaList
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from codesim.llm.base import ChatParams, Message, PermanentError, Usage
@@ -58,8 +59,12 @@ class LlamaEngine:
         """The allocated context in tokens (0 before the model is loaded)."""
         return self._llama.n_ctx() if self._llama is not None else 0
 
-    def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage]:
-        """Format `messages` with the model's chat template and generate an answer."""
+    def complete(
+        self, messages: list[Message], params: ChatParams, cancelled: threading.Event | None = None
+    ) -> tuple[str, Usage]:
+        """Format `messages` with the model's chat template and generate an answer; setting
+        `cancelled` (from any thread) ends the generation at its next token."""
+        stop_when = cancelled or threading.Event()
         prompt = self.prompt_tokens(messages)
         if len(prompt) + 1 > self._train_context:
             raise PermanentError(
@@ -75,6 +80,7 @@ class LlamaEngine:
             top_p=1.0 if params.top_p is None else params.top_p,
             seed=sampling_seed(params),
             stop=list(params.stop) or None,
+            stopping_criteria=StoppingCriteriaList([lambda _tokens, _logits: stop_when.is_set()]),
         )
         self._states.save(llama)
         usage = result["usage"]
