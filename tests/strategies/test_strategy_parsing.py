@@ -59,7 +59,12 @@ def test_verdict_fallback(text: str, needs_changes: bool) -> None:
 def test_error_source() -> None:
     assert error_source("...\nERROR SOURCE: PLAN\n```python\n```") == ("plan", "")
     assert error_source("**Error source: code**") == ("code", "")
-    assert error_source("the code is wrong") == ("unknown", "fallback: no ERROR SOURCE line")
+    assert error_source("The code has a bug in the plan. The plan is trying...") == (
+        "plan",
+        "fallback: no ERROR SOURCE line; 'bug in the plan' read as 'plan'",
+    )
+    assert error_source("So the code is wrong at step 3.")[0] == "code"
+    assert error_source("Tracing [1, 2] gives 3.") == ("unknown", "fallback: no ERROR SOURCE line")
 
 
 def test_confidence() -> None:

@@ -31,6 +31,14 @@ def _marker(pattern: str) -> re.Pattern[str]:
 _VERDICT = _marker(r"VERDICT\s*:\s*\**\s*PLAN\s+(IS\s+CORRECT|NEEDS\s+CHANGES)")
 _ERROR_SOURCE = _marker(r"ERROR\s+SOURCE\s*:\s*\**\s*(PLAN|CODE)")
 _CONFIDENCE = _marker(r"CONFIDENCE\s*:\s*\**\s*(\d{1,3})\s*%?")
+# Looser wordings, most specific first: "the bug is in the plan", then "the code is wrong".
+_LOOSE_ERROR_SOURCES = (
+    re.compile(r"(?:bug|error|mistake|problem|issue)\s+(?:is\s+|lies\s+)?in\s+the\s+(plan|code)", re.IGNORECASE),
+    re.compile(
+        r"the\s+(plan|code)\s+(?:itself\s+)?(?:is\s+(?:wrong|incorrect|flawed)|has\s+a\s+(?:bug|mistake|flaw))",
+        re.IGNORECASE,
+    ),
+)
 _LOOSE_CONFIDENCE = re.compile(r"confiden\w*\D{0,30}?(\d{1,3})\s*%?", re.IGNORECASE)
 _NEGATIVE_WORDS = re.compile(
     r"needs?\s+(?:to\s+be\s+)?(?:changes?|changed|modification|modified|fix(?:ing|ed)?|revis\w+)"
@@ -81,10 +89,16 @@ def plan_verdict(text: str) -> tuple[bool, str]:
 
 
 def error_source(text: str) -> tuple[str, str]:
-    """('plan' | 'code' | 'unknown', note) from a debugging answer's ERROR SOURCE line."""
-    found = _ERROR_SOURCE.findall(strip_reasoning(text))
+    """('plan' | 'code' | 'unknown', note) from a debugging answer's ERROR SOURCE line; else
+    from wording such as 'the bug is in the plan' or 'the code is wrong'."""
+    text = strip_reasoning(text)
+    found = _ERROR_SOURCE.findall(text)
     if found:
         return found[-1].lower(), ""
+    for wording in _LOOSE_ERROR_SOURCES:
+        if loose := wording.search(text):
+            source = loose.group(1).lower()
+            return source, fallback(f"no ERROR SOURCE line; '{loose.group(0)}' read as '{source}'")
     return "unknown", fallback("no ERROR SOURCE line")
 
 
