@@ -1,7 +1,7 @@
 """How close `codesim run` gets to the ideal wall time when the model is slow and the harness
 must keep many calls in flight.
 
-    .venv/bin/python benchmarks/orchestration.py [--latency 0.2] [--levels 1,8,32,64] [--limit N]
+    .venv/bin/python benchmarks/orchestration.py [--latency 0.2] [--levels 1,8,32,64] [--windows 1,3] [--limit N]
 
 A local fake OpenAI-compatible server answers every call after `--latency` seconds with
 scripted CodeSIM-shaped answers (a plan; a simulation ending in the VERDICT line; code). By
@@ -12,8 +12,12 @@ the task's number n in HumanEval (all 164 tasks unless --limit):
   n % 10 == 9     plan 1 never works (5 debugging rounds), plan 2 does (11 calls)
 so the visible tests run in the sandbox between calls, and hidden tests after each task.
 
-Each level runs `codesim run --strategy codesim --no-cache` (or, with --cache, with an empty
-response cache) in a fresh subprocess with a fresh $CODESIM_HOME. Printed per level: wall time
+A level C is the model's capacity: C calls in flight (`--llm-concurrency C`). For each window
+W in --windows, `codesim run --strategy codesim --no-cache --llm-concurrency C --concurrency W*C`
+(or, with --cache, with an empty response cache) runs in a fresh subprocess with a fresh
+$CODESIM_HOME: W = 1 keeps one task sample per model slot; W > 1 keeps more task samples in
+progress than slots, so a slot never waits for a sample's sandbox work, and the slots go to the
+samples with the fewest calls so far. Printed per run: wall time
 of the run (inside the process, from the CLI's `main` to its return; the interpreter start and
 import are shown apart), the ideal wall time (sum over tasks of llm_calls x latency, divided by
 the concurrency, or the longest task if longer; call counts read from results.jsonl), their
@@ -43,15 +47,18 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / 
 
 # Runs the real CLI in a child process and reports its own wall and CPU times.
 _CHILD = """
-import json, resource, sys, time
+import cProfile, json, os, resource, sys, time
 started_cpu = resource.getrusage(resource.RUSAGE_SELF)
 from codesim.cli import main
 ready = time.monotonic(); ready_cpu = resource.getrusage(resource.RUSAGE_SELF)
-code = main(sys.argv[2:])
-wall = time.monotonic() - ready
+if os.environ.get("ORCH_PROFILE"):
+    profiler = cProfile.Profile(); code = profiler.runcall(main, sys.argv[2:]); profiler.dump_stats(os.environ["ORCH_PROFILE"])
+else:
+    code = main(sys.argv[2:])
+ended = time.monotonic(); wall = ended - ready
 own = resource.getrusage(resource.RUSAGE_SELF); kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = lambda r: r.ru_utime + r.ru_stime
-json.dump({"exit": code, "wall_s": wall, "cpu_s": cpu(own) - cpu(ready_cpu), "import_cpu_s": cpu(ready_cpu),
+json.dump({"exit": code, "wall_s": wall, "ended": ended, "cpu_s": cpu(own) - cpu(ready_cpu), "import_cpu_s": cpu(ready_cpu),
            "children_cpu_s": cpu(kids)}, open(sys.argv[1], "w"))
 sys.exit(code)
 """
@@ -64,6 +71,7 @@ class CodeSimScript:
 
     def __init__(self, rows: list[dict]) -> None:
         self.rows = list(enumerate(rows))
+        self.first_call_at: float | None = None  # time.monotonic() of the first request answered
 
     def _task(self, text: str) -> tuple[int, dict]:
         # Every prompt starts with the task's statement (its HumanEval prompt, stripped).
@@ -79,6 +87,8 @@ class CodeSimScript:
         return f"```python\n{row['prompt']}{row['canonical_solution']}```\n"
 
     def __call__(self, request: FakeRequest) -> FakeReply:
+        if self.first_call_at is None:
+            self.first_call_at = time.monotonic()
         text = request.last_user_text
         n, row = self._task(text)
         kind = n % 10
@@ -107,23 +117,28 @@ class CodeSimScript:
 
 def run_level(
     server: FakeLLMServer,
+    script: CodeSimScript,
     data: Path,
     concurrency: int,
     limit: int | None,
-    llm_concurrency: int | None,
+    window: int,
     cache: bool,
     work: Path,
+    profile_dir: Path | None = None,
 ) -> dict:
-    """One `codesim run` at `concurrency`; its timings, CPU and per-task call counts."""
-    home, out, stats = work / f"home-{concurrency}", work / f"run-{concurrency}", work / f"stats-{concurrency}.json"
+    """One `codesim run` with `concurrency` model calls and `window` x that many task samples in
+    flight; its timings, CPU and per-task call counts."""
+    name = f"{concurrency}x{window}"
+    home, out, stats = work / f"home-{name}", work / f"run-{name}", work / f"stats-{name}.json"
     argv = [
         "run", "--dataset", "humaneval", "--data-file", str(data), "--strategy", "codesim",
         "--provider", "openai", "--base-url", server.openai_base_url, "--model", "fake-coder",
-        "--concurrency", str(concurrency), "--out", str(out),
+        "--llm-concurrency", str(concurrency), "--concurrency", str(window * concurrency), "--out", str(out),
     ] + (["--limit", str(limit)] if limit else []) + ([] if cache else ["--no-cache"])
-    argv += ["--llm-concurrency", str(llm_concurrency)] if llm_concurrency else []
     env = {"CODESIM_HOME": str(home), "OPENAI_API_KEY": "fake", "PATH": "/usr/bin:/bin"}
-    server.max_in_flight = 0
+    if profile_dir:
+        env["ORCH_PROFILE"] = str(profile_dir.resolve() / f"run-{name}.prof")
+    server.max_in_flight, script.first_call_at = 0, None
     started, server_cpu = time.monotonic(), time.process_time()
     done = subprocess.run([sys.executable, "-c", _CHILD, str(stats), *argv], env=env, capture_output=True, text=True)
     process_wall, server_cpu = time.monotonic() - started, time.process_time() - server_cpu
@@ -137,6 +152,7 @@ def run_level(
     return {
         **measured,
         "process_wall_s": process_wall,
+        "run_wall_s": measured["ended"] - (script.first_call_at or measured["ended"]),
         "server_cpu_s": server_cpu,
         "calls": [int(line["llm_calls"]) for line in sorted(lines, key=lambda line: _task_number(line["task_id"]))],
         "passed": sum(1 for line in lines if line["passed"]),
@@ -154,13 +170,39 @@ def ideal_wall(calls: list[int], latency: float, concurrency: int) -> float:
     return max(sum(calls) * latency / concurrency, max(calls) * latency)
 
 
-def in_order_wall(calls: list[int], latency: float, concurrency: int) -> float:
-    """The wall time of a harness without any overhead that starts the tasks in dataset order
-    (as `codesim run` does; their lengths are not known in advance) on `concurrency` slots."""
-    free_at = [0.0] * concurrency
-    for count in calls:
-        heapq.heapreplace(free_at, free_at[0] + count * latency)
-    return max(free_at)
+def policy_wall(calls: list[int], latency: float, concurrency: int, window: int) -> float:
+    """The wall time of `codesim run`'s own schedule with zero overhead: tasks admitted in
+    dataset order, at most `window` x `concurrency` in progress, and each free call slot given
+    to the waiting call whose task has made the fewest calls (ties: first come). Task lengths
+    are not known in advance, so long tasks started late leave slots idle at the end; with
+    window 1 this is plain dataset order on `concurrency` slots."""
+    remaining = list(calls)
+    admitted, made, clock = 0, [0] * len(calls), 0.0
+    waiting: list[tuple[int, int, int]] = []  # (calls made, arrival, task)
+    running: list[tuple[float, int]] = []  # (finishes at, task)
+    arrivals = 0
+
+    def wait(task: int) -> None:
+        nonlocal arrivals
+        heapq.heappush(waiting, (made[task], arrivals, task))
+        arrivals += 1
+
+    in_progress = 0
+    while admitted < len(calls) or waiting or running:
+        while admitted < len(calls) and in_progress < window * concurrency:
+            wait(admitted)
+            admitted, in_progress = admitted + 1, in_progress + 1
+        while waiting and len(running) < concurrency:
+            _, _, task = heapq.heappop(waiting)
+            heapq.heappush(running, (clock + latency, task))
+        clock, task = heapq.heappop(running)
+        made[task] += 1
+        remaining[task] -= 1
+        if remaining[task]:
+            wait(task)
+        else:
+            in_progress -= 1
+    return clock
 
 
 def main() -> None:
@@ -173,33 +215,39 @@ def main() -> None:
         "--cache", action="store_true", help="use the response cache (empty at start) instead of --no-cache"
     )
     parser.add_argument(
-        "--llm-concurrency", type=int, default=None, help="pass --llm-concurrency N to codesim run (default: not given)"
+        "--profile", type=Path, default=None, help="write a cProfile of each run's main() into this directory"
+    )
+    parser.add_argument(
+        "--windows", default="1,3", help="task samples in flight per model slot, one run each (comma-separated)"
     )
     args = parser.parse_args()
     if not args.data.exists():
         sys.exit(f"HumanEval data not found at {args.data}")
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     levels = [int(level) for level in args.levels.split(",")]
+    windows = [int(window) for window in args.windows.split(",")]
     tasks = args.limit or len(rows)
     print(f"fake server latency {args.latency * 1000:.0f} ms; {tasks} HumanEval tasks; strategy codesim")
     header = (
-        f"{'conc':>5} {'calls':>6} {'passed':>7} {'wall s':>8} {'ideal s':>8} {'ratio':>6} {'in-order s':>11} "
-        f"{'ratio':>6} {'peak':>5} "
+        f"{'conc':>5} {'win':>4} {'calls':>6} {'passed':>7} {'ideal s':>8} {'wall s':>8} {'ratio':>6} {'run s':>7} "
+        f"{'ratio':>6} {'policy s':>9} {'ratio':>6} {'peak':>5} "
         f"{'start s':>8} {'cpu ms/call':>12} {'cpu s: harness':>15} {'sandbox':>8} {'server':>7} {'load':>5}"
     )
     print(header)
     with tempfile.TemporaryDirectory(prefix="codesim-orch-") as tmp, FakeLLMServer(
         CodeSimScript(rows), latency_s=args.latency
     ) as server:
-        for concurrency in levels:
+        for concurrency, window in ((level, window) for level in levels for window in windows):
             load = os.getloadavg()[0]
-            result = run_level(server, args.data, concurrency, args.limit, args.llm_concurrency, args.cache, Path(tmp))
+            result = run_level(
+                server, args.data, concurrency, args.limit, window, args.cache, Path(tmp), args.profile
+            )
             ideal = ideal_wall(result["calls"], args.latency, concurrency)
-            in_order = in_order_wall(result["calls"], args.latency, concurrency)
-            calls = sum(result["calls"])
+            policy = policy_wall(result["calls"], args.latency, concurrency, window)
+            calls, wall, run = sum(result["calls"]), result["wall_s"], result["run_wall_s"]
             print(
-                f"{concurrency:>5} {calls:>6} {result['passed']:>3}/{result['tasks']:<3} {result['wall_s']:>8.2f} "
-                f"{ideal:>8.2f} {result['wall_s'] / ideal:>6.2f} {in_order:>11.2f} {result['wall_s'] / in_order:>6.2f} "
+                f"{concurrency:>5} {window:>4} {calls:>6} {result['passed']:>3}/{result['tasks']:<3} {ideal:>8.2f} "
+                f"{wall:>8.2f} {wall / ideal:>6.2f} {run:>7.2f} {run / ideal:>6.2f} {policy:>9.2f} {policy / ideal:>6.2f} "
                 f"{result['peak_in_flight']:>5} "
                 f"{result['process_wall_s'] - result['wall_s']:>8.2f} {1000 * result['cpu_s'] / calls:>12.2f} "
                 f"{result['cpu_s']:>15.1f} {result['children_cpu_s']:>8.1f} {result['server_cpu_s']:>7.1f} "
@@ -207,9 +255,12 @@ def main() -> None:
                 flush=True,
             )
     print(
-        "ideal: max(sum of calls x latency / concurrency, longest task); in-order: the same tasks started in "
-        "dataset order on `conc` slots with zero harness overhead (the tail of long tasks started late);\n"
-        "wall: the CLI's main() in the child; start: interpreter start + import before it; peak: most requests the "
+        "conc: model calls in flight (--llm-concurrency); win: task samples in flight per call slot (--concurrency "
+        "= win x conc);\nideal: max(sum of calls x latency / concurrency, longest task); wall: the CLI's main() in the "
+        "child, ratio = wall / ideal; run: from the server's first request to the end of main() (wall without the start-up:"
+        " imports, client, sandbox), ratio = run / ideal;\npolicy: the same tasks under codesim's schedule with zero "
+        "overhead (dataset order, fewest-calls-first slots; what a harness that cannot know task lengths in advance "
+        "gets, tail included), ratio = policy / ideal;\nstart: interpreter start + import before main(); peak: most requests the "
         "server saw in flight;\ncpu ms/call and cpu s harness: the codesim process's CPU time during main() (all its "
         "threads), per LLM call and in all; sandbox: its reaped children (fork servers, programs); server: this "
         f"process (the fake server); load: 1-minute load average before the level (other work on the machine); "

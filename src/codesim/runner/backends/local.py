@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from codesim.errors import ProviderError
 from codesim.llm.chat import ChatModel
 from codesim.llm.factory import ModelConfig, build_chat_model
+from codesim.llm.limits import task_scope
 from codesim.problems import Problem
 from codesim.runner.engine import WorkItem
 from codesim.runner.meter import MeteredChatModel, UsageMeter
@@ -30,13 +31,14 @@ async def judge_hidden(sandbox: Sandbox, problem: Problem, code: str) -> TestRep
 
 async def solve_sample(strategy: Strategy, model: ChatModel, sandbox: Sandbox, item: WorkItem) -> dict[str, Any]:
     """The results line of one task sample: solve the PUBLIC problem, judge the final code on
-    the HIDDEN tests. A provider failure gives an error line; RunBudgetSpent and cancellation
-    propagate."""
+    the HIDDEN tests. Its model calls share one `task_scope` (fewest-calls-first slots). A
+    provider failure gives an error line; RunBudgetSpent and cancellation propagate."""
     problem = item.problem
     run_visible = sandbox_test_runner(sandbox, problem.public)
     started = time.monotonic()
     try:
-        result = await strategy.solve(problem.public, model, run_visible, sample_index=item.sample_index)
+        with task_scope():
+            result = await strategy.solve(problem.public, model, run_visible, sample_index=item.sample_index)
     except ProviderError as err:
         return error_record(problem.task_id, item.sample_index, str(err), time.monotonic() - started)
     solved = time.monotonic()
