@@ -234,13 +234,14 @@ def main() -> None:
         f"{'start s':>8} {'cpu ms/call':>12} {'cpu s: harness':>15} {'sandbox':>8} {'server':>7} {'load':>5}"
     )
     print(header)
+    script = CodeSimScript(rows)
     with tempfile.TemporaryDirectory(prefix="codesim-orch-") as tmp, FakeLLMServer(
-        CodeSimScript(rows), latency_s=args.latency
+        script, latency_s=args.latency
     ) as server:
         for concurrency, window in ((level, window) for level in levels for window in windows):
             load = os.getloadavg()[0]
             result = run_level(
-                server, args.data, concurrency, args.limit, window, args.cache, Path(tmp), args.profile
+                server, script, args.data, concurrency, args.limit, window, args.cache, Path(tmp), args.profile
             )
             ideal = ideal_wall(result["calls"], args.latency, concurrency)
             policy = policy_wall(result["calls"], args.latency, concurrency, window)

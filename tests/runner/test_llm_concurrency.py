@@ -1,5 +1,5 @@
 """`--concurrency` above the provider's default cap of calls in flight (16) raises that cap,
-unless `--llm-concurrency` says otherwise."""
+unless `--llm-concurrency` says otherwise; `--llm-concurrency` alone sets the samples in progress."""
 
 from __future__ import annotations
 
@@ -33,3 +33,9 @@ def test_llm_concurrency_still_caps_the_calls(tmp_path: Path) -> None:
     most_in_flight, config = _run(tmp_path, 8, "--concurrency", "8", "--llm-concurrency", "4")
     assert most_in_flight == 4
     assert config["model"]["max_concurrency"] == 4
+
+
+def test_llm_concurrency_alone_keeps_three_samples_per_call_slot(tmp_path: Path) -> None:
+    most_in_flight, config = _run(tmp_path, 9, "--llm-concurrency", "2")
+    assert most_in_flight == 2
+    assert config["concurrency"] == 6 and config["model"]["max_concurrency"] == 2
