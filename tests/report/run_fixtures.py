@@ -116,6 +116,6 @@ def write_run(directory: Path, strategy: str, model: str, records: list[dict[str
             handle.write(json.dumps(record) + "\n")
     if summary:
         data = {"dataset": "humaneval", "strategy": strategy, "model": model, "provider": "openai",
-                "n_tasks": len(records), "n_samples": len(records), "pass@1": 0.123}
+                "n_tasks": len(records), "n_samples": len(records), "pass@1": 0.123, "wall_seconds": 42.5}
         (directory / "summary.json").write_text(json.dumps(data), encoding="utf-8")
     return directory

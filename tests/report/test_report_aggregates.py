@@ -28,6 +28,7 @@ def test_run_stats_from_results(two_runs: list[Path]) -> None:
     assert codesim.errors == 1
     assert codesim.tokens_per_solved == pytest.approx(7800 / 2)
     assert sorted(codesim.calls_per_sample) == [0, 2, 2, 3, 4, 4]
+    assert codesim.wall_seconds == 42.5 and direct.wall_seconds is None  # direct has no summary.json
     assert direct.pass_at == {"pass@1": 0.5}
 
 

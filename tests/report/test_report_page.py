@@ -35,6 +35,7 @@ def test_overview_numbers(page: str) -> None:
     assert "12.3%" not in page  # summary.json's pass@1 is not the one shown
     assert "2025-01" in page  # the price table's date next to the cost
     assert ">0.0020<" in page  # gpt-4o-mini: 6000 x $0.15 + 1800 x $0.60 per million tokens
+    assert ">42.5<" in page  # the CodeSIM run's wall time from summary.json
 
 
 def test_code_is_highlighted(page: str) -> None:

@@ -78,7 +78,7 @@ async def test_plain_codesim_debugging_prompt_has_no_contest_checks(server: Fake
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), debug_answer(GOOD_FUNCTION))
     await solve_with("codesim", model, runner_for)
     assert "syntax errors" not in server.requests[3].last_user_text
-    assert "ERROR SOURCE: PLAN" in server.requests[3].last_user_text
+    assert "ERROR SOURCE: CODE" in server.requests[3].last_user_text and "PLAN instead of CODE" in server.requests[3].last_user_text
 
 
 GENERATION_1 = (

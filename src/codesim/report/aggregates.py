@@ -77,6 +77,7 @@ class RunStats:
     prompt_tokens: int
     completion_tokens: int
     seconds: float
+    wall_seconds: float | None  # from summary.json; None for runs written before it was recorded
     errors: int
     calls_per_sample: list[int]
     outcomes: dict[str, tuple[int, int]] = field(default_factory=dict)  # label -> (samples, hidden-passed)
@@ -124,6 +125,10 @@ def _outcomes(records: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
     return {label: (buckets[label][0], buckets[label][1]) for label in sorted(buckets, key=keys.__getitem__)}
 
 
+def _number_or_none(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def run_stats(run: RunData) -> RunStats:
     """The overview numbers of `run`, computed from its results lines."""
     records = run.records
@@ -139,6 +144,7 @@ def run_stats(run: RunData) -> RunStats:
         prompt_tokens=sum(int(r["prompt_tokens"]) for r in records),
         completion_tokens=sum(int(r["completion_tokens"]) for r in records),
         seconds=sum(float(r["seconds"]) for r in records),
+        wall_seconds=_number_or_none(run.summary.get("wall_seconds")),
         errors=sum(1 for r in records if r.get("status") == "error"),
         calls_per_sample=[int(r["llm_calls"]) for r in records],
         outcomes=_outcomes(records),
