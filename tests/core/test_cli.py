@@ -43,6 +43,25 @@ def test_bad_flag_is_one_line_exit_2() -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("flag", "value", "expected"),
+    [
+        ("--rpm", "-5", "expected a number > 0, got -5"),
+        ("--llm-concurrency", "0", "expected a number >= 1, got 0"),
+        ("--max-tokens", "lots", "expected a whole number, got 'lots'"),
+        ("--temperature", "-0.1", "expected a number >= 0, got -0.1"),
+        ("--request-timeout", "nan", "expected a number > 0, got nan"),
+        ("--max-retries", "-1", "expected a number >= 0, got -1"),
+    ],
+)
+def test_out_of_range_model_flag_is_one_line_exit_2(flag: str, value: str, expected: str) -> None:
+    # A negative --rpm used to be accepted and then wait forever for its first request.
+    result = codesim("run", "--dataset", "humaneval", "--strategy", "direct", flag, value)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and flag in lines[0] and expected in lines[0]
+
+
 def test_unknown_subcommand_is_one_line_exit_2() -> None:
     result = codesim("frobnicate")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1

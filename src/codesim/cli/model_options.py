@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from codesim.cli.parser import non_negative_float, non_negative_int, positive_float, positive_int
 from codesim.llm.factory import PROVIDER_NAMES, ModelConfig
 
 
@@ -15,14 +16,14 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--base-url", default=None, help="endpoint of an OpenAI-compatible server")
     group.add_argument("--model-path", default=None, help="a GGUF file for the local provider")
     group.add_argument("--yes", action="store_true", help="pull a missing local model without asking")
-    group.add_argument("--temperature", type=float, default=0.0)
-    group.add_argument("--top-p", type=float, default=None)
-    group.add_argument("--max-tokens", type=int, default=2048)
+    group.add_argument("--temperature", type=non_negative_float, default=0.0)
+    group.add_argument("--top-p", type=positive_float, default=None)
+    group.add_argument("--max-tokens", type=positive_int, default=2048)
     group.add_argument("--seed", type=int, default=None)
-    group.add_argument("--request-timeout", type=float, default=300.0, help="seconds per request")
-    group.add_argument("--max-retries", type=int, default=6)
-    group.add_argument("--rpm", type=float, default=None, help="requests-per-minute limit")
-    group.add_argument("--llm-concurrency", type=int, default=None, help="max requests in flight")
+    group.add_argument("--request-timeout", type=positive_float, default=300.0, help="seconds per request")
+    group.add_argument("--max-retries", type=non_negative_int, default=6)
+    group.add_argument("--rpm", type=positive_float, default=None, help="requests-per-minute limit")
+    group.add_argument("--llm-concurrency", type=positive_int, default=None, help="max requests in flight")
     group.add_argument("--no-cache", action="store_true", help="do not read or write the response cache")
 
 

@@ -20,12 +20,33 @@ def csv_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _number(value: str, kind: type[int] | type[float], minimum: float, inclusive: bool) -> int | float:
+    try:
+        number = kind(value)
+    except ValueError:
+        noun = "a whole number" if kind is int else "a number"
+        raise argparse.ArgumentTypeError(f"expected {noun}, got {value!r}") from None
+    if number < minimum or (number == minimum and not inclusive) or number != number:  # NaN too
+        bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
+        raise argparse.ArgumentTypeError(f"expected a number {bound}, got {value}")
+    return number
+
+
 def positive_int(value: str) -> int:
     """An integer >= 1."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {number}")
-    return number
+    return int(_number(value, int, 1, inclusive=True))
+
+
+def non_negative_int(value: str) -> int:
+    """An integer >= 0."""
+    return int(_number(value, int, 0, inclusive=True))
+
+
+def positive_float(value: str) -> float:
+    """A number > 0."""
+    return float(_number(value, float, 0.0, inclusive=False))
+
+
+def non_negative_float(value: str) -> float:
+    """A number >= 0."""
+    return float(_number(value, float, 0.0, inclusive=True))
