@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from codesim.execution import Sandbox, Verdict
+from codesim.execution import Sandbox, SandboxUnavailable, Verdict
 from codesim.problems import ProblemKind
 from codesim.problems import TestCase as Case
 
@@ -74,3 +74,20 @@ def test_hidden_paths_never_cover_system_directories(monkeypatch: pytest.MonkeyP
     assert "/root" in paths and "/home" in paths and "/work/data" in paths
     assert "/srv/data-with-hidden-tests" in paths
     assert not any(path in ("/", "/tmp", "/usr/lib", "/etc", "/opt/x") for path in paths)
+
+
+async def test_a_run_waiting_when_the_sandbox_closes_gets_an_error_not_a_new_worker() -> None:
+    box = Sandbox(workers=1)
+    sleeper = "import time\ntime.sleep(3)\n"
+    running = [asyncio.create_task(box.run_program(sleeper, "python")) for _ in range(2)]  # both share the one worker
+    while not box.worker_pids():
+        await asyncio.sleep(0.05)
+    waiting = asyncio.create_task(box.run_program("print(1)", "python"))  # no room: it waits for a slot
+    await asyncio.sleep(0.2)
+    await box.aclose()
+    with pytest.raises(SandboxUnavailable, match="the sandbox is closed"):
+        await waiting
+    outcomes = await asyncio.gather(*running)
+
+    assert [outcome.status for outcome in outcomes] == ["ok", "ok"]  # the fork server finished them before exiting
+    assert box.worker_pids() == []  # no fork server was started after the close

@@ -229,6 +229,7 @@ class WorkerPool:
         # Admission first, so that only borrowers who can be served wait on the condition (no
         # thundering herd of every queued sample on each release).
         self._admit = {True: asyncio.Semaphore(size * self.SHARED_DEPTH), False: asyncio.Semaphore(size)}
+        self._closed = False
 
     @contextlib.asynccontextmanager
     async def worker(self, *, shared: bool = False) -> AsyncIterator[Worker]:
@@ -259,6 +260,8 @@ class WorkerPool:
         """An idle worker, else a new one (below ``size``), else (shared) a busy shareable one."""
         async with self._changed:
             while True:
+                if self._closed:
+                    raise SandboxUnavailable("the sandbox is closed")
                 self._workers = [w for w in self._workers if w.alive]
                 idle = next((w for w in self._workers if w.borrowers == 0), None)
                 if idle is None and len(self._workers) + self._starting < self.size:
@@ -275,8 +278,11 @@ class WorkerPool:
                 self._starting -= 1
                 self._changed.notify_all()
         async with self._changed:
-            self._workers.append(worker)
-            return self._lend(worker, shared)
+            if not self._closed:
+                self._workers.append(worker)
+                return self._lend(worker, shared)
+        await worker.close()
+        raise SandboxUnavailable("the sandbox is closed")
 
     def live_workers(self) -> list[Worker]:
         """The fork servers currently running."""
@@ -288,6 +294,10 @@ class WorkerPool:
             return {**worker.info["in_force"], "python": worker.info["python"], "uid": worker.uid}
 
     async def aclose(self) -> None:
-        """Stop every fork server."""
+        """Stop every fork server; a borrower still waiting (or arriving) gets SandboxUnavailable
+        instead of starting a new one."""
+        async with self._changed:
+            self._closed = True
+            self._changed.notify_all()
         workers, self._workers = self._workers, []
         await asyncio.gather(*(worker.close() for worker in workers))
