@@ -36,9 +36,11 @@ from codesim.runner.summary import print_summary
 from codesim.strategies.base import Strategy
 from codesim.strategies.registry import get_spec, strategy_names
 
-# build_chat_model's cap on calls in flight for providers without their own default.
+# Task samples in progress without --concurrency: the default, or this many per call slot when
+# --llm-concurrency is given (3 per slot: 1.14x the ideal wall time with zero overhead on
+# benchmarks/orchestration.py's mix, against 1.32x with 1; more gains nothing there).
 DEFAULT_TASK_CONCURRENCY = 4
-SAMPLES_PER_CALL_SLOT = 3  # 3 gives 1.14x of the ideal with zero overhead in benchmarks/orchestration.py's mix
+SAMPLES_PER_CALL_SLOT = 3
 
 EXIT_CODES = {
     StopReason.COMPLETE: 0,
