@@ -17,15 +17,15 @@ W in --windows, `codesim run --strategy codesim --no-cache --llm-concurrency C -
 (or, with --cache, with an empty response cache) runs in a fresh subprocess with a fresh
 $CODESIM_HOME: W = 1 keeps one task sample per model slot; W > 1 keeps more task samples in
 progress than slots, so a slot never waits for a sample's sandbox work, and the slots go to the
-samples with the fewest calls so far. Printed per run: wall time
-of the run (inside the process, from the CLI's `main` to its return; the interpreter start and
-import are shown apart), the ideal wall time (sum over tasks of llm_calls x latency, divided by
-the concurrency, or the longest task if longer; call counts read from results.jsonl), their
-ratio, the in-order wall time (those tasks started in dataset order on `concurrency` slots with
-no harness overhead: what any harness that cannot know task lengths in advance gets, tail
-included) and the ratio to it, the fake server's peak of requests in flight, and the harness's
-own CPU time (the `codesim run` process, all its threads; the sandbox children apart) per LLM
-call.
+samples with the fewest calls so far. Printed per run: the ideal wall time (sum over tasks of
+llm_calls x latency, divided by the concurrency, or the longest task if longer; call counts read
+from results.jsonl); the wall time of the run (inside the process, from the CLI's `main` to its
+return; the interpreter start and import are shown apart) and its ratio to the ideal; the run
+phase (from the server's first request to the end: without the start-up) and its ratio; the
+policy wall time (the same tasks under codesim's own schedule with zero harness overhead: the
+tail of long tasks started late included) and its ratio; the fake server's peak of requests in
+flight; and the harness's own CPU time (the `codesim run` process, all its threads; the sandbox
+children apart) per LLM call.
 """
 
 from __future__ import annotations
@@ -260,8 +260,8 @@ def main() -> None:
         "= win x conc);\nideal: max(sum of calls x latency / concurrency, longest task); wall: the CLI's main() in the "
         "child, ratio = wall / ideal; run: from the server's first request to the end of main() (wall without the start-up:"
         " imports, client, sandbox), ratio = run / ideal;\npolicy: the same tasks under codesim's schedule with zero "
-        "overhead (dataset order, fewest-calls-first slots; what a harness that cannot know task lengths in advance "
-        "gets, tail included), ratio = policy / ideal;\nstart: interpreter start + import before main(); peak: most requests the "
+        "overhead (dataset order, fewest-calls-first slots; task lengths are not known in advance, so the tail "
+        "of long tasks is included), ratio = policy / ideal;\nstart: interpreter start + import before main(); peak: most requests the "
         "server saw in flight;\ncpu ms/call and cpu s harness: the codesim process's CPU time during main() (all its "
         "threads), per LLM call and in all; sandbox: its reaped children (fork servers, programs); server: this "
         f"process (the fake server); load: 1-minute load average before the level (other work on the machine); "
