@@ -64,6 +64,8 @@ def test_error_source() -> None:
         "fallback: no ERROR SOURCE line; 'bug in the plan' read as 'plan'",
     )
     assert error_source("So the code is wrong at step 3.")[0] == "code"
+    echoed = "with PLAN instead of CODE on the ERROR SOURCE line if the plan itself is wrong"
+    assert error_source(echoed) == ("unknown", "fallback: no ERROR SOURCE line")
     assert error_source("Tracing [1, 2] gives 3.") == ("unknown", "fallback: no ERROR SOURCE line")
 
 

@@ -35,7 +35,8 @@ _CONFIDENCE = _marker(r"CONFIDENCE\s*:\s*\**\s*(\d{1,3})\s*%?")
 _LOOSE_ERROR_SOURCES = (
     re.compile(r"(?:bug|error|mistake|problem|issue)\s+(?:is\s+|lies\s+)?in\s+the\s+(plan|code)", re.IGNORECASE),
     re.compile(
-        r"the\s+(plan|code)\s+(?:itself\s+)?(?:is\s+(?:wrong|incorrect|flawed)|has\s+a\s+(?:bug|mistake|flaw))",
+        # not "if the plan itself is wrong": the prompt's own wording, echoed back
+        r"(?<!if\s)the\s+(plan|code)\s+(?:itself\s+)?(?:is\s+(?:wrong|incorrect|flawed)|has\s+a\s+(?:bug|mistake|flaw))",
         re.IGNORECASE,
     ),
 )
