@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from codesim.runner.store import recorded_wall_seconds
+
 RESULTS_ROOT = Path(__file__).resolve().parent / "results"
 TASK_IDS = [f"HumanEval/{i}" for i in range(0, 164, 4)]
 
@@ -40,12 +42,6 @@ def run_strategy(strategy: str, model: str, extra: list[str]) -> int:
     ]
     print("$", " ".join(command), flush=True)
     return subprocess.call(command)
-
-
-def wall_seconds(directory: Path) -> float:
-    """The run's wall time over all its invocations, from its summary.json (0 when absent)."""
-    path = directory / "summary.json"
-    return float(json.loads(path.read_text(encoding="utf-8")).get("wall_seconds", 0.0)) if path.is_file() else 0.0
 
 
 def read_results(directory: Path) -> list[dict]:
@@ -121,7 +117,7 @@ def main() -> int:
             if status not in (0, 1):
                 print(f"codesim run for {strategy} stopped with status {status}; run again to resume", file=sys.stderr)
                 return status
-    print_table([describe(s, read_results(run_dir(s, args.model)), wall_seconds(run_dir(s, args.model))) for s in strategies])
+    print_table([describe(s, read_results(run_dir(s, args.model)), recorded_wall_seconds(run_dir(s, args.model))) for s in strategies])
     return 0
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 
 def write_text_atomically(path: Path, text: str) -> None:
@@ -21,3 +24,13 @@ def write_text_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json_atomically(path: Path, data: Any, *, default: Callable[[Any], Any] | None = None) -> None:
+    """`data` as indented UTF-8 JSON (`default` as for `json.dumps`), written atomically."""
+    write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False, default=default) + "\n")
+
+
+def write_jsonl_atomically(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    """`rows` as UTF-8 JSON lines, written atomically."""
+    write_text_atomically(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from codesim.errors import UsageError
-from codesim.runner.store import ResultsFile, RunDirectory, read_json, write_json_atomic
+from codesim.atomic import write_json_atomically
+from codesim.runner.store import ResultsFile, RunDirectory, read_json
 
 
 def _record(task: str, sample: int = 0, **extra: object) -> dict[str, object]:
@@ -67,10 +68,10 @@ def test_rewrite_replaces_the_content(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["results.jsonl"]  # no temporary file left
 
 
-def test_write_json_atomic_and_read_json(tmp_path: Path) -> None:
+def test_write_json_atomically_and_read_json(tmp_path: Path) -> None:
     path = tmp_path / "summary.json"
-    write_json_atomic(path, {"pass@1": 0.5})
-    write_json_atomic(path, {"pass@1": 0.75, "model": "é"})
+    write_json_atomically(path, {"pass@1": 0.5})
+    write_json_atomically(path, {"pass@1": 0.75, "model": "é"})
     assert read_json(path) == {"pass@1": 0.75, "model": "é"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
     path.write_text("{", encoding="utf-8")

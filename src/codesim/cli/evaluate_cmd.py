@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from codesim.atomic import write_text_atomically
+from codesim.atomic import write_jsonl_atomically
 from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
 from codesim.benchmarks.evaluation import SampleVerdict, evaluate_samples, summarize
 from codesim.cli.parser import csv_list, positive_int
@@ -50,11 +50,6 @@ def default_out_path(samples: Path, which: str) -> Path:
     stem = samples.name[: -len(".jsonl")] if samples.name.endswith(".jsonl") else samples.stem
     suffix = "_results.jsonl" if which == "hidden" else "_visible_results.jsonl"
     return samples.with_name(stem + suffix)
-
-
-def write_jsonl_atomically(path: Path, rows: list[dict[str, Any]]) -> None:
-    """Write all rows as JSON lines, atomically."""
-    write_text_atomically(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
 async def _run(problems, samples, which: str, workers: int | None) -> list[SampleVerdict]:

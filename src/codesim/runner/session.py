@@ -22,7 +22,7 @@ from codesim.runner.engine import RunLoop, SampleRunner, StopReason, WorkItem
 from codesim.runner.meter import UsageMeter
 from codesim.runner.progress import RunProgress
 from codesim.runner.records import STATUS_ERROR
-from codesim.runner.store import RunDirectory, sample_key
+from codesim.runner.store import RunDirectory, recorded_wall_seconds, sample_key
 from codesim.runner.summary import build_summary
 from codesim.strategies.base import Strategy
 
@@ -120,7 +120,7 @@ async def execute_backend_run(
     """Run the samples of `problems` not yet in the run directory (opened with
     `open_run_directory`) on `backend`, then write summary.json."""
     started = time.monotonic()
-    earlier_wall = run_dir.previous_wall_seconds()
+    earlier_wall = recorded_wall_seconds(run_dir.path)
     selected = {(p.task_id, s) for p in problems for s in range(config.samples)}
     records, retried = _drop_retried_errors(run_dir, run_dir.results.load(), selected)
     finished = {sample_key(r): r for r in records if sample_key(r) in selected}

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from codesim.atomic import write_text_atomically
+from codesim.atomic import write_json_atomically, write_jsonl_atomically
 from codesim.errors import UsageError
 
 RESULTS_FILE = "results.jsonl"
@@ -28,17 +28,18 @@ def sample_key(record: dict[str, Any]) -> SampleKey:
     return str(record["task_id"]), int(record["sample_index"])
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write `data` as pretty JSON to `path` so that readers see the old or the new file, never half."""
-    write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
 def read_json(path: Path) -> Any:
     """The JSON in `path`; a UsageError naming the file when it is not valid JSON."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
         raise UsageError(f"{path} is not valid JSON ({err})") from err
+
+
+def recorded_wall_seconds(run_path: Path) -> float:
+    """The wall time of a run's invocations so far, from its summary.json (0 without one)."""
+    path = run_path / SUMMARY_FILE
+    return float(read_json(path).get("wall_seconds", 0.0)) if path.is_file() else 0.0
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -95,7 +96,7 @@ class ResultsFile:
 
     def rewrite(self, records: list[dict[str, Any]]) -> None:
         """Replace the file's content atomically by `records` (used to drop retried error lines)."""
-        write_text_atomically(self.path, "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records))
+        write_jsonl_atomically(self.path, records)
 
 
 class RunDirectory:
@@ -141,13 +142,8 @@ class RunDirectory:
 
     def write_config(self, config: dict[str, Any]) -> None:
         """Write config.json atomically."""
-        write_json_atomic(self.path / CONFIG_FILE, config)
-
-    def previous_wall_seconds(self) -> float:
-        """The wall time recorded by the run's earlier invocations (0 without a summary yet)."""
-        path = self.path / SUMMARY_FILE
-        return float(read_json(path).get("wall_seconds", 0.0)) if path.is_file() else 0.0
+        write_json_atomically(self.path / CONFIG_FILE, config)
 
     def write_summary(self, summary: dict[str, Any]) -> None:
         """Write summary.json atomically."""
-        write_json_atomic(self.path / SUMMARY_FILE, summary)
+        write_json_atomically(self.path / SUMMARY_FILE, summary)

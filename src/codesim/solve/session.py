@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from codesim.atomic import write_text_atomically
+from codesim.atomic import write_json_atomically
 from codesim.execution import Sandbox
 from codesim.llm.factory import ModelConfig, build_chat_model
 from codesim.problems import PublicProblem
@@ -76,5 +75,5 @@ class SolveSession:
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
-    """Write `document` to `path` as indented JSON, atomically."""
-    write_text_atomically(path, json.dumps(document, indent=2, ensure_ascii=False, default=repr) + "\n")
+    """Write `document` to `path` as indented JSON (anything else as its repr), atomically."""
+    write_json_atomically(path, document, default=repr)
