@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import itertools
 import json
 import os
 import re
@@ -176,30 +177,21 @@ def policy_wall(calls: list[int], latency: float, concurrency: int, window: int)
     to the waiting call whose task has made the fewest calls (ties: first come). Task lengths
     are not known in advance, so long tasks started late leave slots idle at the end; with
     window 1 this is plain dataset order on `concurrency` slots."""
-    remaining = list(calls)
-    admitted, made, clock = 0, [0] * len(calls), 0.0
+    made, admitted, in_progress, clock = [0] * len(calls), 0, 0, 0.0
+    arrivals = itertools.count()
     waiting: list[tuple[int, int, int]] = []  # (calls made, arrival, task)
     running: list[tuple[float, int]] = []  # (finishes at, task)
-    arrivals = 0
-
-    def wait(task: int) -> None:
-        nonlocal arrivals
-        heapq.heappush(waiting, (made[task], arrivals, task))
-        arrivals += 1
-
-    in_progress = 0
     while admitted < len(calls) or waiting or running:
         while admitted < len(calls) and in_progress < window * concurrency:
-            wait(admitted)
+            heapq.heappush(waiting, (0, next(arrivals), admitted))
             admitted, in_progress = admitted + 1, in_progress + 1
         while waiting and len(running) < concurrency:
             _, _, task = heapq.heappop(waiting)
             heapq.heappush(running, (clock + latency, task))
         clock, task = heapq.heappop(running)
         made[task] += 1
-        remaining[task] -= 1
-        if remaining[task]:
-            wait(task)
+        if made[task] < calls[task]:
+            heapq.heappush(waiting, (made[task], next(arrivals), task))
         else:
             in_progress -= 1
     return clock
