@@ -1,20 +1,16 @@
-"""Fixtures for the sandbox tests: a live Sandbox and a guard that checks the host is unharmed."""
+"""Fixtures for the sandbox tests: a live Sandbox and a canary file."""
 
 from __future__ import annotations
 
 import os
 import stat
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
 import pytest
+from host_guard import SECRET, Canary
 
 from codesim.execution import Sandbox
-
-SECRET = "sk-codesim-canary-7f3a9c"
-requires_root = pytest.mark.skipif(os.geteuid() != 0, reason="privilege drop and namespaces need root")
 
 
 @pytest.fixture
@@ -27,17 +23,6 @@ async def sandbox() -> AsyncIterator[Sandbox]:
     finally:
         await box.aclose()
         os.environ.pop("CODESIM_TEST_API_KEY", None)
-
-
-@dataclass
-class Canary:
-    """A root-owned file in a directory the sandbox can see (not hidden), and its content."""
-
-    path: Path
-    content: str
-
-    def intact(self) -> bool:
-        return self.path.exists() and self.path.read_text() == self.content
 
 
 @pytest.fixture
@@ -53,25 +38,3 @@ def canary() -> Iterator[Canary]:
     for child in directory.iterdir():
         child.unlink()
     directory.rmdir()
-
-
-def sandbox_processes(uids: list[int]) -> list[psutil.Process]:
-    """Live processes running as one of ``uids``."""
-    found = []
-    for proc in psutil.process_iter(["uids", "status"]):
-        info = proc.info
-        if info["uids"] and info["uids"].real in uids and info["status"] != psutil.STATUS_ZOMBIE:
-            found.append(proc)
-    return found
-
-
-async def assert_host_unharmed(box: Sandbox, canary: Canary | None = None) -> None:
-    """No process left under the workers' uids, the canary intact, and the sandbox still working."""
-    uids = box.worker_uids()
-    if os.geteuid() == 0:
-        assert uids and all(uid != 0 for uid in uids)
-        assert sandbox_processes(uids) == []
-    if canary is not None:
-        assert canary.intact()
-    outcome = await box.run_program("print('alive')", "python", time_limit_s=20)
-    assert (outcome.status, outcome.stdout) == ("ok", "alive\n")

@@ -14,7 +14,7 @@ from codesim.execution import Sandbox, Verdict
 from codesim.execution.verdicts import RunOutcome
 from codesim.problems import ProblemKind
 from codesim.problems import TestCase as Case
-from conftest import SECRET, Canary, assert_host_unharmed, requires_root
+from host_guard import SECRET, Canary, assert_host_unharmed, requires_root
 
 FUNCTION = ProblemKind.FUNCTION
 pytestmark = requires_root
