@@ -107,7 +107,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
-def _run_config(args: argparse.Namespace, strategy: Strategy, model_config: ModelConfig, language: str) -> RunConfig:
+def _run_config(
+    args: argparse.Namespace, strategy: Strategy, model_config: ModelConfig, language: str, concurrency: int
+) -> RunConfig:
     return RunConfig(
         dataset=args.dataset,
         strategy=strategy.name,
@@ -121,7 +123,7 @@ def _run_config(args: argparse.Namespace, strategy: Strategy, model_config: Mode
         limit=args.limit,
         task_ids=args.task_ids,
         samples=args.samples,
-        concurrency=args.concurrency,
+        concurrency=concurrency,
         budget_tokens=args.budget_tokens,
     )
 
@@ -185,13 +187,13 @@ def handle(args: argparse.Namespace) -> int:
     spec = get_spec(args.strategy)
     strategy = spec.create(**strategy_options_from_args(args, spec))
     language = normalize_language(args.language)
-    args.concurrency = task_concurrency(args.concurrency, args.llm_concurrency)
-    model_config = _with_llm_concurrency(model_config_from_args(args), args.concurrency)
+    concurrency = task_concurrency(args.concurrency, args.llm_concurrency)
+    model_config = _with_llm_concurrency(model_config_from_args(args), concurrency)
     problems = load_problems(
         args.dataset, args.data_file, fmt=args.data_format, start_date=args.start_date, end_date=args.end_date
     )
     problems = in_language(select_problems(problems, args.task_ids, args.limit), language)
-    config = _run_config(args, strategy, model_config, language)
+    config = _run_config(args, strategy, model_config, language, concurrency)
     if config.samples > 1 and model_config.temperature == 0:
         print(
             "codesim: note: --samples > 1 at temperature 0 draws near-identical samples; consider --temperature 0.8",
