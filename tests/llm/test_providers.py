@@ -4,6 +4,7 @@ official client libraries."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 
 import pytest
@@ -141,8 +142,27 @@ async def test_timeout_is_retried_then_reported(provider: str, fake_llm: FakeLLM
     with pytest.raises(ProviderError) as caught:
         await model.chat(HELLO)
     await model.aclose()
-    assert "2 attempts" in str(caught.value)
+    assert "2 attempts" in str(caught.value) and "cannot connect" not in str(caught.value)
     assert len(fake_llm.requests) == 2
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_refused_connection_is_retried_then_named(provider: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv(KEY_VARS[provider], "test-key")
+    base_url = f"http://127.0.0.1:{port}" + ("/v1" if provider == "openai" else "")
+    config = ModelConfig(provider=provider, model="fake-model", base_url=base_url, max_retries=1, use_cache=False)
+    model = build_chat_model(config)
+    model.retry = RetryPolicy(max_retries=1, base_delay_s=0.01)
+    with pytest.raises(ProviderError) as caught:
+        await model.chat(HELLO)
+    await model.aclose()
+    message = str(caught.value)
+    assert f"cannot connect to http://127.0.0.1:{port}" in message
+    assert "refused" in message.lower() or "connect call failed" in message.lower()
+    assert "2 attempts" in message and "timed out" not in message.lower()
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

@@ -7,6 +7,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -237,3 +238,20 @@ def test_usage_errors_are_one_line(tmp_path: Path, extra: tuple[str, ...], messa
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr, done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_unreachable_server_is_named_and_the_failed_sample_kept_for_a_retry(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
+    argv += ["--strategy", "direct", "--limit", "1", "--max-retries", "0", "--provider", "openai"]
+    argv += ["--base-url", f"http://127.0.0.1:{port}/v1", "--out", str(out)]
+    env = {**os.environ, "CODESIM_HOME": str(tmp_path), "OPENAI_API_KEY": "test-key"}
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+    last_line = done.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("codesim: 1 sample failed at the provider (last: openai"), done.stderr
+    assert f"cannot connect to http://127.0.0.1:{port}/v1" in last_line and last_line.endswith("retry it")
+    [record] = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert (record["task_id"], record["status"]) == ("HumanEval/0", "error")

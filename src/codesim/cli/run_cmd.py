@@ -179,6 +179,10 @@ def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
             f"{again} retry the failed samples and continue"
         ),
     }
+    if outcome.reason is StopReason.COMPLETE and outcome.summary.get("errors"):
+        errors, last = outcome.summary["errors"], f" (last: {outcome.last_error})" if outcome.last_error else ""
+        samples, them = ("samples", "them") if errors != 1 else ("sample", "it")
+        return f"{errors} {samples} failed at the provider{last}; {again} retry {them}"
     return messages.get(outcome.reason)
 
 

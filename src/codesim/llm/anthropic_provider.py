@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from codesim.errors import UsageError
-from codesim.llm.base import ChatParams, Message, PermanentError, Provider, TransientError, Usage
-from codesim.llm.http_errors import status_error
+from codesim.llm.base import ChatParams, Message, PermanentError, Provider, Usage
+from codesim.llm.http_errors import no_answer_error, status_error
 
 try:
     import anthropic
@@ -44,7 +44,7 @@ class AnthropicProvider(Provider):
         except anthropic.APIStatusError as err:
             raise status_error(err.status_code, err.message, err.response.headers) from err
         except anthropic.APIConnectionError as err:
-            raise TransientError(f"{type(err).__name__}: {err}") from err
+            raise no_answer_error(err, self._client.base_url) from err
         except (anthropic.APIResponseValidationError, ValueError) as err:  # ValueError: body is not JSON
             raise PermanentError(f"malformed response: {err}") from err
         blocks = getattr(response, "content", None)

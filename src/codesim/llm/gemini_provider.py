@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 
 from codesim.errors import UsageError
-from codesim.llm.base import ChatParams, Message, PermanentError, Provider, TransientError, Usage
-from codesim.llm.http_errors import status_error
+from codesim.llm.base import ChatParams, Message, PermanentError, Provider, Usage
+from codesim.llm.http_errors import no_answer_error, status_error
 
 try:
     from google import genai
@@ -37,7 +37,11 @@ class GeminiProvider(Provider):
         if genai is None:
             raise UsageError("provider 'gemini' needs its client: pip install 'codesim[gemini]'")
         self.base_url = base_url
-        options = genai_types.HttpOptions(base_url=base_url, timeout=int(timeout_s * 1000))
+        # One attempt: without retry options the client retries a failed connection itself
+        # after sleeping 1-10 s, under our own retries.
+        options = genai_types.HttpOptions(
+            base_url=base_url, timeout=int(timeout_s * 1000), retry_options=genai_types.HttpRetryOptions(attempts=1)
+        )
         self._client = genai.Client(api_key=api_key, http_options=options)
         self._transport_errors = _transport_errors()
 
@@ -64,7 +68,7 @@ class GeminiProvider(Provider):
             headers = getattr(getattr(err, "response", None), "headers", None)
             raise status_error(err.code or 500, err.message or str(err), headers) from err
         except self._transport_errors as err:
-            raise TransientError(f"{type(err).__name__}: {err}") from err
+            raise no_answer_error(err, self.base_url or "the Gemini API") from err
         except ValueError as err:  # a body that is not the expected JSON
             raise PermanentError(f"malformed response: {err}") from err
         if not response.candidates:

@@ -37,3 +37,15 @@ def status_error(status: int, message: str, headers: Mapping[str, str] | None = 
     if status in RETRYABLE_STATUS:
         return TransientError(cause, retry_after_seconds(headers))
     return PermanentError(cause)
+
+
+def no_answer_error(err: BaseException, url: object) -> TransientError:
+    """The TransientError for a request that got no HTTP answer. A refused or unresolvable
+    connection is named as such with its OS error, whatever the client library calls it (the
+    `openai` client's aiohttp transport reports a refused connection as a timeout)."""
+    root = err
+    while (inner := root.__cause__ or root.__context__) is not None:
+        root = inner
+    if isinstance(root, OSError) and not isinstance(root, TimeoutError):
+        return TransientError(f"cannot connect to {url}: {root}")
+    return TransientError(f"{type(err).__name__}: {err}")

@@ -12,8 +12,8 @@ from typing import Any
 
 import openai
 
-from codesim.llm.base import ChatParams, Message, PermanentError, Provider, TransientError, Usage
-from codesim.llm.http_errors import status_error
+from codesim.llm.base import ChatParams, Message, PermanentError, Provider, Usage
+from codesim.llm.http_errors import no_answer_error, status_error
 
 
 def request_body(messages: list[Message], params: ChatParams) -> dict[str, Any]:
@@ -66,7 +66,7 @@ class OpenAIProvider(Provider):
         except openai.APIStatusError as err:
             raise status_error(err.status_code, err.message, err.response.headers) from err
         except openai.APIConnectionError as err:  # includes APITimeoutError
-            raise TransientError(f"{type(err).__name__}: {err}") from err
+            raise no_answer_error(err, self._client.base_url) from err
         except (openai.APIResponseValidationError, ValueError) as err:  # ValueError: body is not JSON
             raise PermanentError(f"malformed response: {err}") from err
         return parse_completion(data)
