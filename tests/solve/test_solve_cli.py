@@ -169,6 +169,17 @@ def test_no_examples_is_a_usage_error_before_any_model_call(solve, server: FakeL
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
     assert "no examples found" in result.stderr and "--no-tests" in result.stderr
+    assert "`Input:`/`Output:` blocks (no `def` signature found" in result.stderr
+    assert server.requests == []
+
+
+def test_a_function_without_examples_is_told_which_examples_it_needs(
+    solve, server: FakeLLMServer, tmp_path: Path
+) -> None:
+    statement = statement_file(tmp_path, "Add two numbers.\n\n```python\ndef add(a: int, b: int) -> int:\n```\n")
+    result = solve(str(statement))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "add `>>> add(...)` doctests or `add(...) == ...` lines, pass --tests FILE" in result.stderr
     assert server.requests == []
 
 

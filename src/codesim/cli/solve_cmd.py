@@ -26,7 +26,7 @@ from codesim.errors import CodesimError, UsageError
 from codesim.execution import normalize_language
 from codesim.llm.cache import cache_enabled_by_env
 from codesim.llm.factory import resolve_model_name
-from codesim.problems import PublicProblem
+from codesim.problems import ProblemKind, PublicProblem
 from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
 from codesim.solve.extra_tests import load_extra_tests
 from codesim.solve.progress import StderrProgress
@@ -34,11 +34,18 @@ from codesim.solve.session import SolveSession, write_json
 from codesim.solve.statement import KindChoice, parse_statement
 from codesim.strategies.registry import get_spec, strategy_names
 
-NO_EXAMPLES = (
-    "no examples found in the statement, so the code cannot be verified; add examples "
-    "(`Input:`/`Output:` blocks, `>>>` doctests or `f(x) == y` lines), pass --tests FILE, "
-    "or pass --no-tests to continue without verification"
-)
+
+def _no_examples(problem: PublicProblem) -> str:
+    """The one-line error for a statement without examples, saying which ones its kind needs."""
+    if problem.kind is ProblemKind.FUNCTION:
+        name = problem.entry_point.rpartition(".")[2]
+        wanted = f"`>>> {name}(...)` doctests or `{name}(...) == ...` lines"
+    else:
+        wanted = "`Input:`/`Output:` blocks (no `def` signature found, so it is a stdin/stdout program)"
+    return (
+        f"no examples found in the statement, so the code cannot be verified; add {wanted}, "
+        "pass --tests FILE, or pass --no-tests to continue without verification"
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -112,7 +119,7 @@ def _problem(args: argparse.Namespace) -> PublicProblem:
         extra = tuple(load_extra_tests(args.tests, problem.kind))
         problem = dataclasses.replace(problem, visible_tests=problem.visible_tests + extra)
     if not problem.visible_tests and not args.no_tests:
-        raise UsageError(NO_EXAMPLES)
+        raise UsageError(_no_examples(problem))
     return problem
 
 
