@@ -247,6 +247,23 @@ def test_an_input_without_output_and_repeats_are_dropped() -> None:
     assert io_examples(statement) == [io("1\n", "2\n")]
 
 
+@pytest.mark.parametrize("separator", [", ", "; ", " -> ", " → ", " => ", " "])
+def test_input_and_output_on_one_line(separator: str) -> None:
+    statement = f"Square the number.\n\nInput: 5{separator}Output: 25\nInput: [1, 2], Expected output: 3\n"
+    assert io_examples(statement) == [io("5\n", "25\n"), io("[1, 2]\n", "3\n")]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Input: a list of numbers, output: their sum\n",
+        "Input: an integer n\nOutput: n squared\n",
+    ],
+)
+def test_plain_labels_describing_the_data_are_not_examples(statement: str) -> None:
+    assert io_examples(statement) == []
+
+
 def test_prose_starting_with_output_is_not_a_label() -> None:
     statement = "Output the sum of a and b.\n\nInput:\n1 2\nOutput:\n3\n"
     assert io_examples(statement) == [io("1 2\n", "3\n")]

@@ -11,6 +11,8 @@ A label's value is, in this order:
 - else the lines that follow, up to a blank line, another label, a heading, a fence or an
   `Explanation`/`Note`/`Constraints` line.
 Labels inside a fence that follows no label are read as well (a fenced `Input:` ... `Output:`).
+An input and its output may also share one line: `Input: 5, Output: 25` (or `;`, `->`, `→`,
+`=>` between them).
 Each input is paired with the next output. Contest statements also use plain `Input` /
 `Output` headings for the *format description* ("The first line contains n ..."): a pair with
 plain labels whose value reads like such a description is not an example.
@@ -30,6 +32,9 @@ _LABEL = re.compile(
     r"(?:\s*#?\s*\d+)?(?:\s+copy)?\s*(?::\s*(?P<inline>.*))?$",
     re.IGNORECASE,
 )
+_ONE_LINE_PAIR = re.compile(
+    r"^(?P<input>.+?)\s*(?:[,;]|->|→|=>)?\s+(?:expected\s+)?(?:output|stdout)\s*:\s*(?P<output>.+)$", re.IGNORECASE
+)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _STOP_WORDS = re.compile(r"^(?:explanation|note|notes|constraints|hint)\b", re.IGNORECASE)
 _FORMAT_WORDS = re.compile(
@@ -37,6 +42,11 @@ _FORMAT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){3,}")
+_DESCRIPTION = re.compile(
+    r"\b(?:a|an|the|its|their)\s+(?:\w+\s+)?(?:integers?|numbers?|strings?|list|array|sequence|words?|"
+    r"characters?|sum|product|value|result|answer)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,16 @@ def _label(line: str) -> _Label | None:
     inline = match.group("inline")
     inline = inline.strip().strip("`").strip() if inline is not None else None
     return _Label(side, bool(match.group("prefix")), inline or None)
+
+
+def _one_line_pair(label: _Label) -> tuple[str, str] | None:
+    """The input and output of an input label whose inline text also holds the output."""
+    if label.side != "input" or label.inline is None:
+        return None
+    match = _ONE_LINE_PAIR.match(label.inline)
+    if match is None:
+        return None
+    return match.group("input").strip("` "), match.group("output").strip("` ")
 
 
 def _is_heading(line: str) -> bool:
@@ -114,8 +134,9 @@ def _as_data(text: str) -> str:
 
 
 def _reads_like_format(text: str) -> bool:
-    """Whether a value reads like a format description ('The first line contains n ...')."""
-    return bool(_SENTENCE.search(text)) and bool(_FORMAT_WORDS.search(text))
+    """Whether a value reads like a format description ('The first line contains n ...', 'a
+    list of numbers', 'their sum')."""
+    return bool(_SENTENCE.search(text)) and bool(_FORMAT_WORDS.search(text)) or bool(_DESCRIPTION.search(text))
 
 
 def _labelled_values(statement: str) -> list[tuple[_Label, str]]:
@@ -126,6 +147,11 @@ def _labelled_values(statement: str) -> list[tuple[_Label, str]]:
     while index < len(lines):
         label = _label(lines[index])
         if label is None:
+            index += 1
+            continue
+        if (pair := _one_line_pair(label)) is not None:
+            given, expected = pair
+            found += [(label, _as_data(given)), (_Label("output", label.prefixed, expected), _as_data(expected))]
             index += 1
             continue
         value, index = _value(lines, index, label)
