@@ -250,3 +250,24 @@ def test_sigterm_mid_run_writes_the_trace_so_far(server: FakeLLMServer, env: dic
     trace = json.loads(trace_path.read_text())
     assert [step["stage"] for step in trace["trace"]] == ["planning"]
     assert (trace["outcome"], trace["error"]) == ("error", "KeyboardInterrupt")
+
+
+def test_timeout_limits_each_test_run(solve, server: FakeLLMServer, tmp_path: Path) -> None:
+    slow = "import time\n\ndef sum_squares(xs: list[int]) -> int:\n    time.sleep(3)\n    return sum(x * x for x in xs)\n"
+    statement = statement_file(tmp_path, FUNCTION_STATEMENT)
+    limits = ("--max-plan-tries", "1", "--max-debug-tries", "0")
+    server.push(PLAN, SIMULATION_OK, fenced(slow))
+    timed_out = solve(str(statement), *limits, "--timeout", "1", "--memory-mb", "256")
+    assert timed_out.returncode == 1, timed_out.stderr
+    assert "code #1: timeout (0/2 tests passed)" in timed_out.stderr
+    server.push(PLAN, SIMULATION_OK, fenced(slow))
+    default = solve(str(statement), *limits, "--no-cache")
+    assert default.returncode == 0, default.stderr
+    assert "code #1: passed (2/2 tests passed)" in default.stderr
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--timeout", "0"), ("--memory-mb", "8"), ("--timeout", "soon")])
+def test_bad_test_limits_are_usage_errors(solve, server: FakeLLMServer, flag: str, value: str) -> None:
+    result = solve("-", flag, value, stdin=FUNCTION_STATEMENT)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and flag in result.stderr, result.stderr
+    assert server.requests == []

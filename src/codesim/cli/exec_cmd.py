@@ -7,6 +7,7 @@ import asyncio
 import json
 from pathlib import Path
 
+from codesim.cli.parser import memory_mb, positive_float
 from codesim.errors import UsageError
 from codesim.execution import Sandbox, normalize_language
 from codesim.execution.verdicts import RunOutcome
@@ -18,8 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("file")
     parser.add_argument("--language", required=True)
     parser.add_argument("--stdin", default=None)
-    parser.add_argument("--timeout", type=float, default=10.0)
-    parser.add_argument("--memory-mb", type=int, default=512)
+    parser.add_argument("--timeout", type=positive_float, default=10.0, metavar="S", help="seconds (default: 10)")
+    parser.add_argument("--memory-mb", type=memory_mb, default=512, metavar="M", help="memory in MB (default: 512)")
     parser.set_defaults(handler=handle)
 
 
@@ -38,10 +39,6 @@ async def _run(code: str, language: str, stdin: str, timeout: float, memory_mb: 
 def handle(args: argparse.Namespace) -> int:
     """Run FILE once and print one JSON object; exit 0 whatever the verdict."""
     language = normalize_language(args.language)
-    if not args.timeout > 0:
-        raise UsageError(f"--timeout must be positive, got {args.timeout}")
-    if args.memory_mb < 16:
-        raise UsageError(f"--memory-mb must be at least 16, got {args.memory_mb}")
     code = _read_text(args.file, "program file")
     stdin = _read_text(args.stdin, "stdin file") if args.stdin is not None else ""
     outcome = asyncio.run(_run(code, language, stdin, args.timeout, args.memory_mb))

@@ -50,3 +50,8 @@ def positive_float(value: str) -> float:
 def non_negative_float(value: str) -> float:
     """A number >= 0."""
     return float(_number(value, float, 0.0, inclusive=True))
+
+
+def memory_mb(value: str) -> int:
+    """A sandbox memory limit in MB: an integer >= 16 (less cannot start an interpreter)."""
+    return int(_number(value, int, 16, inclusive=True))

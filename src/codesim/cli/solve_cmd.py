@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from codesim.cli.model_options import add_model_options, model_config_from_args
+from codesim.cli.parser import memory_mb, positive_float
 from codesim.errors import CodesimError, UsageError
 from codesim.execution import normalize_language
 from codesim.llm.cache import cache_enabled_by_env
@@ -73,6 +74,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help='extra visible tests: JSON lines {"input": ..., "output": ...} (stdio), or Python asserts (function)',
     )
     parser.add_argument("--no-tests", action="store_true", help="go on even when there is no test at all")
+    parser.add_argument(
+        "--timeout", type=positive_float, default=None, metavar="S", help="seconds per test run (default: 10)"
+    )
+    parser.add_argument(
+        "--memory-mb", type=memory_mb, default=None, metavar="M", help="memory per test run in MB (default: 1024)"
+    )
     parser.add_argument("--trace", type=Path, default=None, metavar="FILE.json", help="write the full trace here")
     parser.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="also write the code here")
     add_strategy_options(parser)
@@ -118,6 +125,10 @@ def _problem(args: argparse.Namespace) -> PublicProblem:
     if args.tests is not None:
         extra = tuple(load_extra_tests(args.tests, problem.kind))
         problem = dataclasses.replace(problem, visible_tests=problem.visible_tests + extra)
+    if args.timeout is not None:
+        problem = dataclasses.replace(problem, time_limit_s=args.timeout)
+    if args.memory_mb is not None:
+        problem = dataclasses.replace(problem, memory_mb=args.memory_mb)
     if not problem.visible_tests and not args.no_tests:
         raise UsageError(_no_examples(problem))
     return problem
