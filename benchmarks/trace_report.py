@@ -19,21 +19,13 @@ import re
 import sys
 from pathlib import Path
 
+# the sibling script's reader: finished samples, a torn last line skipped, the file left as it is
+from local_quality import read_results
+
 from codesim.strategies.parsing import FALLBACK_TAG
 
 TEST_STAGE = "visible_tests"
 WORDING_READ = re.compile(r"'[^']*' read as '")  # "no VERDICT line; 'looks right' read as 'plan is correct'"
-
-
-def read_rows(run_dir: Path) -> list[dict]:
-    """The task samples of a run (a torn last line is skipped)."""
-    rows = []
-    for line in (run_dir / "results.jsonl").read_text(encoding="utf-8").splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return rows
 
 
 def fallback_kind(note: str) -> str | None:
@@ -106,7 +98,7 @@ def main() -> int:
         return 2
     config = json.loads((args.run_dir / "config.json").read_text(encoding="utf-8"))
     budgets = [int(b) for b in args.budgets.split(",") if b.strip()]
-    print_report(read_rows(args.run_dir), config["model"]["max_tokens"], budgets)
+    print_report(read_results(args.run_dir), config["model"]["max_tokens"], budgets)
     return 0
 
 
