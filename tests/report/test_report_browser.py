@@ -33,6 +33,12 @@ def report(two_runs: list[Path], tmp_path: Path) -> Path:
     return write_report(two_runs, tmp_path / "report.html")
 
 
+CHARTS_FIT = """() => Array.from(document.querySelectorAll("figure.chart")).every(figure => {
+    const svg = figure.querySelector(".main-svg");
+    return svg !== null && svg.getBoundingClientRect().width <= figure.getBoundingClientRect().width + 1;
+})"""
+
+
 def visible_task_ids(page: Any) -> list[str]:
     return page.eval_on_selector_all("details.task:not([hidden]) .tid", "nodes => nodes.map(n => n.textContent)")
 
@@ -45,6 +51,9 @@ def test_charts_render_without_errors(browser: Any, report: Path, tmp_path: Path
     assert page.locator("#chart-pass1 .errorbar").count() == 2  # with its interval
     assert page.locator("#chart-calls .boxlayer .trace").count() == 2
     assert page.locator("#chart-outcomes .barlayer .trace").count() == 6  # one per outcome bucket
+    # Plotly draws before the grid has sized the figures; the page's ResizeObserver then refits each
+    # chart. Wait for that (it fails on timeout if a chart never fits), then measure every chart.
+    page.wait_for_function(CHARTS_FIT)
     for chart in page.locator("figure.chart").all():  # each chart fits its box
         fig_box, svg_box = chart.bounding_box(), chart.locator(".main-svg").first.bounding_box()
         assert svg_box["width"] <= fig_box["width"] + 1
@@ -104,8 +113,9 @@ def test_comparison_link_opens_the_task(browser: Any, report: Path) -> None:
     page, problems = open_report(browser, report)
     page.locator("table.compare details summary").first.click()  # "A only": HumanEval/1
     page.locator("table.compare a", has_text="HumanEval/1").click()
-    task = page.locator("details.task[open]")
-    assert task.count() == 1 and task.locator(".tid").text_content() == "HumanEval/1"
+    task = page.locator("details.task[open]")  # opened by the page's hashchange handler, asynchronously
+    expect(task).to_have_count(1)
+    expect(task.locator(".tid")).to_have_text("HumanEval/1")
     expect(task.locator(".step")).to_have_count(7)
     assert problems == []
     page.close()
