@@ -51,12 +51,10 @@ def test_charts_render_without_errors(browser: Any, report: Path, tmp_path: Path
     assert page.locator("#chart-pass1 .errorbar").count() == 2  # with its interval
     assert page.locator("#chart-calls .boxlayer .trace").count() == 2
     assert page.locator("#chart-outcomes .barlayer .trace").count() == 6  # one per outcome bucket
-    # Plotly draws before the grid has sized the figures; the page's ResizeObserver then refits each
-    # chart. Wait for that (it fails on timeout if a chart never fits), then measure every chart.
+    # Each chart fits its box. Plotly draws before the grid has sized the figures and the page's
+    # ResizeObserver refits each chart a frame later, so wait for it: a chart that never fits fails
+    # the test on the timeout.
     page.wait_for_function(CHARTS_FIT)
-    for chart in page.locator("figure.chart").all():  # each chart fits its box
-        fig_box, svg_box = chart.bounding_box(), chart.locator(".main-svg").first.bounding_box()
-        assert svg_box["width"] <= fig_box["width"] + 1
     shot = tmp_path / "report-desktop.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
