@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import abc
+import asyncio
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -89,6 +91,16 @@ class Provider(abc.ABC):
     async def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage | None]:
         """Send one request; return the answer text and the reported token usage, or None
         for the usage when the service reported none."""
+
+    async def complete_many(
+        self, messages: list[Message], samples: Sequence[ChatParams]
+    ) -> list[tuple[str, Usage | None]]:
+        """One answer per entry of `samples` (the same request but for `sample_index` and
+        `seed`), in order. This default sends the requests side by side; providers that can
+        answer several samples of one prompt at once (a batched decode, OpenAI's `n`,
+        Gemini's `candidateCount`) override it and report the shared prompt's tokens once,
+        on the first answer."""
+        return list(await asyncio.gather(*(self.complete(messages, params) for params in samples)))
 
     async def aclose(self) -> None:
         """Release connections."""

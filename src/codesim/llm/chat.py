@@ -50,29 +50,64 @@ class ChatModel:
             self.cache.put(key, result)
         return result
 
-    async def _call(self, messages: list[Message], params: ChatParams) -> ChatResult:
-        if params.seed is not None and params.sample_index:
-            # Seeded samples must differ: each sample index gets its own seed.
-            params = dataclasses.replace(params, seed=params.seed + params.sample_index)
+    async def chat_many(self, messages: list[Message], n: int, **overrides: Any) -> list[ChatResult]:
+        """`n` answers to `messages`: samples `sample_index`, `sample_index + 1`, ... (each
+        cached under its own index, exactly as `chat` would cache it), asked of the provider in
+        one request where it can answer several samples at once."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        base = dataclasses.replace(self.params, **overrides) if overrides else self.params
+        samples = [dataclasses.replace(base, sample_index=base.sample_index + i) for i in range(n)]
+        keys = [cache_key(self.provider.name, self.provider.base_url, messages, params) for params in samples]
+        results: list[ChatResult | None] = [
+            self.cache.get(key) if self.cache is not None else None for key in keys
+        ]
+        missing = [i for i, result in enumerate(results) if result is None]
+        if missing:
+            fresh = await self._call_many(messages, [samples[i] for i in missing])
+            for i, result in zip(missing, fresh):
+                results[i] = result
+                if self.cache is not None:
+                    self.cache.put(keys[i], result)
+        return [result for result in results if result is not None]
 
-        async def attempt() -> tuple[str, Usage | None]:
+    async def _call(self, messages: list[Message], params: ChatParams) -> ChatResult:
+        return (await self._call_many(messages, [params]))[0]
+
+    async def _call_many(self, messages: list[Message], samples: list[ChatParams]) -> list[ChatResult]:
+        # Seeded samples must differ: each sample index gets its own seed.
+        samples = [
+            dataclasses.replace(p, seed=p.seed + p.sample_index) if p.seed is not None and p.sample_index else p
+            for p in samples
+        ]
+
+        async def attempt() -> list[tuple[str, Usage | None]]:
             async with self.limits.slot():
-                return await self.provider.complete(messages, params)
+                if len(samples) == 1:
+                    return [await self.provider.complete(messages, samples[0])]
+                return await self.provider.complete_many(messages, samples)
 
         started = time.monotonic()
         try:
-            (text, usage), retries = await with_retries(attempt, self.retry)
+            answers, retries = await with_retries(attempt, self.retry)
         except RetriesExhausted as err:
             raise self._failure(f"{err.__cause__} (after {err.attempts} attempts)") from err
         except PermanentError as err:
             raise self._failure(str(err)) from err
+        if len(answers) != len(samples):
+            raise self._failure(f"asked for {len(samples)} answers, got {len(answers)}")
+        latency = time.monotonic() - started
+        return [self._result(messages, text, usage, latency, retries) for text, usage in answers]
+
+    @staticmethod
+    def _result(messages: list[Message], text: str, usage: Usage | None, latency: float, retries: int) -> ChatResult:
         if usage is None:
             usage = Usage(
                 prompt_tokens=sum(estimate_tokens(m.content) for m in messages),
                 completion_tokens=estimate_tokens(text),
                 estimated=True,
             )
-        usage.latency_s = time.monotonic() - started
+        usage.latency_s = latency
         usage.retries = retries
         return ChatResult(text=text, usage=usage)
 
