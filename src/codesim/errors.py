@@ -14,7 +14,25 @@ class UsageError(CodesimError):
 
 
 class ProviderError(CodesimError):
-    """An LLM provider failed for good (retries exhausted or a non-retryable answer)."""
+    """An LLM provider failed for good (retries exhausted or a non-retryable answer). `kind`
+    names the failure in a results line's `error_kind`."""
+
+    kind = "failed"
+
+
+class ProviderUnreachable(ProviderError):
+    """The provider's server was never reached (refused, unresolvable): nothing can work."""
+
+    exit_code = 2
+    kind = "unreachable"
+
+
+class ProviderRejected(ProviderError):
+    """The server refused the request with a 4xx other than 408/409/429: a configuration
+    mistake (model name, key, parameters) that retrying will not fix."""
+
+    exit_code = 2
+    kind = "rejected"
 
 
 class NotYetAvailable(CodesimError):

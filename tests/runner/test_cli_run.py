@@ -240,18 +240,81 @@ def test_usage_errors_are_one_line(tmp_path: Path, extra: tuple[str, ...], messa
     assert not (tmp_path / "out").exists()
 
 
-def test_unreachable_server_is_named_and_the_failed_sample_kept_for_a_retry(tmp_path: Path) -> None:
-    with socket.socket() as probe:  # a loopback port nobody listens on
+def free_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+def test_unreachable_server_stops_the_run_at_once_with_one_line(tmp_path: Path) -> None:
+    port = free_port()
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
-    argv += ["--strategy", "direct", "--limit", "1", "--max-retries", "0", "--provider", "openai"]
-    argv += ["--base-url", f"http://127.0.0.1:{port}/v1", "--out", str(out)]
-    env = {**os.environ, "CODESIM_HOME": str(tmp_path), "OPENAI_API_KEY": "test-key"}
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+    argv += ["--strategy", "direct", "--limit", "10", "--provider", "vllm"]  # default retries: 6
+    argv += ["--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m", "--out", str(out)]
+    started = time.monotonic()
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env={**os.environ, "CODESIM_HOME": str(tmp_path)})
+    elapsed = time.monotonic() - started
+    assert done.returncode == 2, done.stderr
+    assert elapsed < 20, elapsed  # the connection attempts give up after ~5 s (backing off 6 times took ~60 s)
     last_line = done.stderr.strip().splitlines()[-1]
-    assert last_line.startswith("codesim: 1 sample failed at the provider (last: openai"), done.stderr
-    assert f"cannot connect to http://127.0.0.1:{port}/v1" in last_line and last_line.endswith("retry it")
-    [record] = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    assert (record["task_id"], record["status"]) == ("HumanEval/0", "error")
+    assert last_line.startswith("codesim: error: the provider cannot be reached: vllm (model m): "), last_line
+    assert f"cannot connect to http://127.0.0.1:{port}/v1" in last_line
+    assert last_line.endswith("then run the same command again to resume")
+    [record] = read_lines(out / "results.jsonl")  # one sample tried, the other nine never started
+    assert (record["status"], record["error_kind"]) == ("error", "unreachable")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["pass@1"], summary["complete"], summary["stopped"]) == (None, False, "provider_unreachable")
+
+
+def test_a_refused_request_is_a_configuration_error_without_a_retry_hint(tmp_path: Path) -> None:
+    refusal = '{"error": {"message": "Unsupported parameter: \'max_tokens\'. Use \'max_completion_tokens\' instead."}}'
+    with FakeLLMServer(lambda request: FakeReply(status=400, raw_body=refusal)) as server:
+        done = Cli(server, tmp_path / "home").run(tmp_path / "out", "--limit", "5")
+        assert len(server.requests) == 1
+    assert done.returncode == 2, done.stderr
+    last_line = done.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("codesim: error: the provider refused the request: openai (model fake-coder): HTTP 400")
+    assert "Use 'max_completion_tokens' instead" in last_line
+    assert "retrying it unchanged will not help" in last_line and "run the same command again" not in last_line
+
+
+def test_a_failed_sample_is_never_scored_and_the_exit_is_non_zero(tmp_path: Path) -> None:
+    answers = humaneval_answers(3)
+    marker = "def below_zero("  # HumanEval/3
+
+    def respond(request: FakeRequest) -> FakeReply:
+        if marker in request.all_text:
+            return FakeReply(status=503, raw_body='{"error": {"message": "overloaded"}}')
+        return answers_by_marker(answers)(request)
+
+    out = tmp_path / "out"
+    with FakeLLMServer(respond) as server:
+        cli = Cli(server, tmp_path / "home")
+        done = cli.run(out, "--limit", "4", "--max-retries", "0", "--concurrency", "1")
+        assert done.returncode == 1, done.stderr
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert (summary["pass@1"], summary["complete"], summary["errors"]) == (None, False, 1)
+        last_line = done.stderr.strip().splitlines()[-1]
+        assert last_line.startswith("codesim: 1 sample failed at the provider (last: openai (model fake-coder): HTTP 503")
+        assert last_line.endswith("pass@k is not computed until it is redone; run the same command again to retry it")
+        server.responder = answers_by_marker({**answers, marker: "def below_zero(operations):\n    return False\n"})
+        again = cli.run(out, "--limit", "4", "--max-retries", "0")
+    assert again.returncode == 0, again.stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["pass@1"], summary["complete"], summary["errors"]) == (0.75, True, 0)
+
+
+def test_readme_exit_status_table_matches_the_code() -> None:
+    from codesim.cli import run_cmd
+    from codesim.errors import ProviderRejected, ProviderUnreachable, UsageError
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Exit status of `codesim run`", 1)[1].split("\n\n", 2)[1]
+    documented = {int(row.split("|")[1].strip(" `")) for row in section.splitlines()[2:]}
+    in_code = {*run_cmd.EXIT_CODES.values(), run_cmd.FAILED_SAMPLES_EXIT}
+    in_code |= {UsageError.exit_code, ProviderRejected.exit_code, ProviderUnreachable.exit_code}
+    assert documented == in_code
+    docstring_codes = {int(line.split()[0]) for line in run_cmd.__doc__.split("Exit status", 1)[1].splitlines()[1:] if line.strip()}
+    assert docstring_codes == in_code

@@ -187,7 +187,8 @@ async def test_provider_failure_is_an_error_line_redone_on_resume(tmp_path: Path
     error = next(line for line in _lines(out) if line["task_id"] == "T/double")
     assert (error["status"], error["passed"], error["solution"]) == ("error", False, "")
     assert "prompt too long" in error["error"]
-    assert (first.summary["errors"], first.summary["pass@1"]) == (1, 0.5)
+    # a sample never judged is not a failure: no pass@k until it is redone
+    assert (first.summary["errors"], first.summary["pass@1"], first.summary["complete"]) == (1, None, False)
 
     with FakeLLMServer(answering()) as server:
         second = await _run(out, server, sandbox)
@@ -200,12 +201,27 @@ async def test_provider_failure_is_an_error_line_redone_on_resume(tmp_path: Path
 
 
 async def test_repeated_provider_failures_stop_the_run(tmp_path: Path, sandbox: Sandbox) -> None:
-    with FakeLLMServer(lambda request: FakeReply(status=401, raw_body='{"error": {"message": "bad key"}}')) as server:
+    def overloaded_after_add(request: FakeRequest) -> FakeReply:
+        if task_name(request) == "add":
+            return answering()(request)
+        return FakeReply(status=503, raw_body='{"error": {"message": "overloaded"}}')
+
+    with FakeLLMServer(overloaded_after_add) as server:
         outcome = await _run(tmp_path / "run", server, sandbox, concurrency=1, stop_after_errors=2)
     assert outcome.reason is StopReason.PROVIDER_ERRORS
-    assert "bad key" in outcome.last_error
-    assert len(_lines(tmp_path / "run")) == 2 and len(server.requests) == 2
+    assert "overloaded" in outcome.last_error
+    assert len(_lines(tmp_path / "run")) == 3 and len(server.requests) == 3
     assert outcome.summary["stopped"] == "provider_errors" and outcome.summary["complete"] is False
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+async def test_a_refused_first_call_stops_the_run_at_once(tmp_path: Path, sandbox: Sandbox, concurrency: int) -> None:
+    with FakeLLMServer(lambda request: FakeReply(status=401, raw_body='{"error": {"message": "bad key"}}')) as server:
+        outcome = await _run(tmp_path / "run", server, sandbox, concurrency=concurrency, stop_after_errors=3)
+    # the other samples wait for the first call's answer, so a refused configuration costs one call
+    assert outcome.reason is StopReason.PROVIDER_REJECTED and "HTTP 401: Error code: 401 - bad key" in outcome.last_error
+    assert len(server.requests) == 1 and [line["error_kind"] for line in _lines(tmp_path / "run")] == ["rejected"]
+    assert outcome.summary["pass@1"] is None and outcome.summary["complete"] is False
 
 
 async def test_token_budget_stops_before_the_next_call(tmp_path: Path, sandbox: Sandbox) -> None:

@@ -62,11 +62,22 @@ def test_partial_run_with_an_error_line() -> None:
     summary = build_summary(
         CONFIG, [_line("A", 0, True), _line("A", 1, True), error], n_selected=3, stopped="interrupted"
     )
-    assert summary["pass@1"] == 0.5
-    assert summary["pass@2"] is None  # task B has a single sample so far
+    assert summary["pass@1"] is None and summary["pass@2"] is None  # a sample was never judged
     assert (summary["errors"], summary["complete"], summary["stopped"]) == (1, False, "interrupted")
     assert summary["outcomes"] == {"first_code": 2, "error": 1}
     assert summary["llm_calls"] == 4
+
+
+def test_partial_run_without_errors_scores_what_is_judged() -> None:
+    summary = build_summary(CONFIG, [_line("A", 0, True), _line("A", 1, False), _line("B", 0, True)], 3, "budget")
+    assert summary["pass@1"] == 0.75 and summary["pass@2"] is None  # B has one sample so far
+
+
+def test_complete_run_with_a_failed_sample_is_not_complete_and_not_scored() -> None:
+    error = {"task_id": "B", "sample_index": 1, "status": "error", "passed": False, "visible_passed": None}
+    records = [_line("A", 0, True), _line("A", 1, True), _line("B", 0, True), error]
+    summary = build_summary(CONFIG, records, n_selected=2, stopped="complete")
+    assert (summary["pass@1"], summary["pass@2"], summary["complete"], summary["errors"]) == (None, None, False, 1)
 
 
 def test_nothing_finished_yet() -> None:

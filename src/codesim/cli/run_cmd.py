@@ -5,8 +5,12 @@ file for `codesim evaluate`) and summary.json into --out. Running the same comma
 resumes: finished samples are kept, the others are done. A sample whose provider failed for
 good is written as an error line (`status: "error"`, not a pass) and redone on the next run.
 
-Exit status: 0 every selected sample is done; 1 stopped after repeated provider errors;
-3 stopped by --budget-tokens; 130 interrupted (Ctrl-C); 2 usage error. Every stop is resumable.
+Exit status (every stop is resumable):
+  0    every selected sample is done and judged
+  1    samples failed at the provider (pass@k is null until they are redone)
+  2    usage error, provider unreachable, or a request the provider refused as invalid
+  3    stopped by --budget-tokens
+  130  interrupted (Ctrl-C)
 """
 
 from __future__ import annotations
@@ -45,9 +49,12 @@ SAMPLES_PER_CALL_SLOT = 3
 EXIT_CODES = {
     StopReason.COMPLETE: 0,
     StopReason.PROVIDER_ERRORS: 1,
+    StopReason.PROVIDER_UNREACHABLE: 2,
+    StopReason.PROVIDER_REJECTED: 2,
     StopReason.BUDGET: 3,
     StopReason.INTERRUPTED: 130,
 }
+FAILED_SAMPLES_EXIT = 1  # a run that ended with samples that failed at the provider
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -165,10 +172,20 @@ async def _execute(
         )
 
 
+def exit_status(outcome: RunOutcome) -> int:
+    """The exit status of a finished invocation (see the module docstring)."""
+    if outcome.reason is StopReason.COMPLETE and outcome.summary.get("errors"):
+        return FAILED_SAMPLES_EXIT
+    return EXIT_CODES[outcome.reason]
+
+
 def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
-    wanted = outcome.summary["n_tasks_selected"] * config.samples
-    done = f"{outcome.summary['n_samples']} of {wanted} samples are saved in {outcome.out_dir}"
+    summary = outcome.summary
+    wanted = summary["n_tasks_selected"] * config.samples
+    judged = summary["n_samples"] - summary.get("errors", 0)
+    done = f"{judged} of {wanted} samples are judged and saved in {outcome.out_dir}"
     again = "run the same command again to"
+    refused = "the server refused the request as invalid, so retrying it unchanged will not help"
     messages = {
         StopReason.INTERRUPTED: f"interrupted: {done}; {again} resume",
         StopReason.BUDGET: (
@@ -178,11 +195,22 @@ def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
             f"stopped: samples kept failing at the provider (last: {outcome.last_error}); {done}; "
             f"{again} retry the failed samples and continue"
         ),
+        StopReason.PROVIDER_UNREACHABLE: (
+            f"error: the provider cannot be reached: {outcome.last_error}; {done}; start the server "
+            f"(or fix --base-url/--provider), then {again} resume"
+        ),
+        StopReason.PROVIDER_REJECTED: (
+            f"error: the provider refused the request: {outcome.last_error}; {refused}: fix the model name, "
+            f"API key or parameters, then run again with the same --out to resume ({done})"
+        ),
     }
-    if outcome.reason is StopReason.COMPLETE and outcome.summary.get("errors"):
-        errors, last = outcome.summary["errors"], f" (last: {outcome.last_error})" if outcome.last_error else ""
+    if outcome.reason is StopReason.COMPLETE and summary.get("errors"):
+        errors, last = summary["errors"], f" (last: {outcome.last_error})" if outcome.last_error else ""
         samples, them = ("samples", "them") if errors != 1 else ("sample", "it")
-        return f"{errors} {samples} failed at the provider{last}; {again} retry {them}"
+        unscored = f"pass@k is not computed until {'they are' if errors != 1 else 'it is'} redone"
+        if outcome.last_error_kind == "rejected":
+            return f"{errors} {samples} failed at the provider{last}; {unscored}; {refused}"
+        return f"{errors} {samples} failed at the provider{last}; {unscored}; {again} retry {them}"
     return messages.get(outcome.reason)
 
 
@@ -215,4 +243,4 @@ def handle(args: argparse.Namespace) -> int:
     message = _closing_message(outcome, config)
     if message:
         print(f"codesim: {message}", file=sys.stderr)
-    return EXIT_CODES[outcome.reason]
+    return exit_status(outcome)

@@ -76,8 +76,18 @@ class TransientError(Exception):
         self.retry_after = retry_after
 
 
+class CannotConnect(TransientError):
+    """No connection to the server at all (refused, unresolvable host): retried only once the
+    server has answered before; a server never reached is given up on quickly."""
+
+
 class PermanentError(Exception):
-    """A failure that retrying will not fix (4xx other than 429, malformed answer)."""
+    """A failure that retrying will not fix (4xx other than 408/409/429, malformed answer).
+    `status` is the HTTP status when the server answered with one."""
+
+    def __init__(self, cause: str, status: int | None = None) -> None:
+        super().__init__(cause)
+        self.status = status
 
 
 class Provider(abc.ABC):

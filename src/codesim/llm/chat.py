@@ -6,11 +6,11 @@ import dataclasses
 import time
 from typing import Any
 
-from codesim.errors import ProviderError
+from codesim.errors import ProviderError, ProviderRejected, ProviderUnreachable
 from codesim.llm.base import ChatParams, ChatResult, Message, PermanentError, Provider, Usage
 from codesim.llm.cache import ResponseCache, cache_key
 from codesim.llm.limits import CallLimits
-from codesim.llm.retry import RetriesExhausted, RetryPolicy, with_retries
+from codesim.llm.retry import NeverReached, RetriesExhausted, RetryPolicy, ServerContact, with_retries
 from codesim.llm.tokens import estimate_tokens
 
 
@@ -26,12 +26,14 @@ class ChatModel:
         cache: ResponseCache | None = None,
         limits: CallLimits | None = None,
         retry: RetryPolicy | None = None,
+        contact: ServerContact | None = None,
     ) -> None:
         self.provider = provider
         self.params = params
         self.cache = cache
         self.limits = limits or CallLimits()
         self.retry = retry or RetryPolicy()
+        self.contact = contact or ServerContact()
 
     @property
     def model(self) -> str:
@@ -83,17 +85,21 @@ class ChatModel:
 
         async def attempt() -> list[tuple[str, Usage | None]]:
             async with self.limits.slot():
-                if len(samples) == 1:
-                    return [await self.provider.complete(messages, samples[0])]
-                return await self.provider.complete_many(messages, samples)
+                with self.contact.watch():
+                    if len(samples) == 1:
+                        return [await self.provider.complete(messages, samples[0])]
+                    return await self.provider.complete_many(messages, samples)
 
         started = time.monotonic()
         try:
-            answers, retries = await with_retries(attempt, self.retry)
+            answers, retries = await with_retries(attempt, self.retry, lambda: self.contact.answered)
+        except NeverReached as err:
+            raise self._failure(f"{err.__cause__} (after {err.attempts} attempts)", ProviderUnreachable) from err
         except RetriesExhausted as err:
             raise self._failure(f"{err.__cause__} (after {err.attempts} attempts)") from err
         except PermanentError as err:
-            raise self._failure(str(err)) from err
+            rejected = err.status is not None and 400 <= err.status < 500
+            raise self._failure(str(err), ProviderRejected if rejected else ProviderError) from err
         if len(answers) != len(samples):
             raise self._failure(f"asked for {len(samples)} answers, got {len(answers)}")
         latency = time.monotonic() - started
@@ -111,8 +117,8 @@ class ChatModel:
         usage.retries = retries
         return ChatResult(text=text, usage=usage)
 
-    def _failure(self, cause: str) -> ProviderError:
-        return ProviderError(f"{self.provider.name} (model {self.params.model}): {cause}")
+    def _failure(self, cause: str, kind: type[ProviderError] = ProviderError) -> ProviderError:
+        return kind(f"{self.provider.name} (model {self.params.model}): {cause}")
 
     async def aclose(self) -> None:
         """Close the provider's connections."""

@@ -6,7 +6,7 @@ import email.utils
 import time
 from collections.abc import Mapping
 
-from codesim.llm.base import PermanentError, TransientError
+from codesim.llm.base import CannotConnect, PermanentError, TransientError
 
 RETRYABLE_STATUS = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 
@@ -36,7 +36,7 @@ def status_error(status: int, message: str, headers: Mapping[str, str] | None = 
     cause = f"HTTP {status}: {message}"
     if status in RETRYABLE_STATUS:
         return TransientError(cause, retry_after_seconds(headers))
-    return PermanentError(cause)
+    return PermanentError(cause, status)
 
 
 def no_answer_error(err: BaseException, url: object) -> TransientError:
@@ -47,5 +47,5 @@ def no_answer_error(err: BaseException, url: object) -> TransientError:
     while (inner := root.__cause__ or root.__context__) is not None:
         root = inner
     if isinstance(root, OSError) and not isinstance(root, TimeoutError):
-        return TransientError(f"cannot connect to {url}: {root}")
+        return CannotConnect(f"cannot connect to {url}: {root}")
     return TransientError(f"{type(err).__name__}: {err}")

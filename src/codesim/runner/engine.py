@@ -2,10 +2,13 @@
 
 Each sample is produced by a backend (`codesim.runner.backends`: the strategy solves the
 PUBLIC problem, then the final code runs on the HIDDEN tests), then its line is appended to
-results.jsonl by this process. A provider failure ends that sample as an error line;
-`stop_after_errors` such lines in a row stop the run (the provider is probably down). A spent token budget stops
-the run at the next model call; an interrupt cancels the samples in flight. Finished samples
-are on disk as soon as they finish, so every stop is resumable."""
+results.jsonl by this process. One sample starts alone; the others start once the provider has
+answered its first call (the `provider_answered` event), so a server that is not there or refuses
+the configuration costs one call. A provider failure ends that sample as an error line; before
+any sample succeeded, a server never reached or a request refused as invalid stops the run at
+once, and `stop_after_errors` failed samples in a row stop it too (the provider is down). A
+spent token budget stops the run at the next model call; an interrupt cancels the samples in
+flight. Finished samples are on disk as soon as they finish, so every stop is resumable."""
 
 from __future__ import annotations
 
@@ -28,7 +31,15 @@ class StopReason(str, Enum):
     INTERRUPTED = "interrupted"
     BUDGET = "budget"
     PROVIDER_ERRORS = "provider_errors"
+    PROVIDER_UNREACHABLE = "provider_unreachable"
+    PROVIDER_REJECTED = "provider_rejected"
     FAILED = "failed"
+
+
+# Error kinds (`ProviderError.kind`) that stop the run at once when no sample has succeeded yet
+# (a server never reached; a request refused as invalid, e.g. a parameter the model rejects).
+# Later, a refused request is about that sample (e.g. a prompt over the context length).
+_STOP_AT_ONCE = {"unreachable": StopReason.PROVIDER_UNREACHABLE, "rejected": StopReason.PROVIDER_REJECTED}
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,8 @@ class SampleRunner:
 
 
 class RunLoop:
-    """Feeds work items to `concurrency` workers until done or stopped."""
+    """Feeds work items to `concurrency` workers until done or stopped. Only the first worker
+    starts at once; the others wait for `provider_answered` (or the first finished sample)."""
 
     def __init__(
         self,
@@ -76,6 +88,7 @@ class RunLoop:
         concurrency: int,
         on_record: Callable[[dict[str, Any]], None],
         stop_after_errors: int = 3,
+        provider_answered: asyncio.Event | None = None,
     ) -> None:
         self.runner = runner
         self.concurrency = concurrency
@@ -83,8 +96,11 @@ class RunLoop:
         self.stop_after_errors = stop_after_errors
         self.reason = StopReason.COMPLETE
         self.last_error = ""
+        self.last_error_kind = ""
         self._consecutive_errors = 0
+        self._judged = 0  # samples of this invocation that got a verdict
         self._workers: list[asyncio.Task[None]] = []
+        self._answered = provider_answered or asyncio.Event()
 
     def interrupt(self) -> None:
         """Stop now: cancel the samples in flight (called from a signal handler)."""
@@ -93,6 +109,7 @@ class RunLoop:
     def _stop(self, reason: StopReason, cancel: bool) -> None:
         if self.reason is StopReason.COMPLETE:
             self.reason = reason
+        self._answered.set()  # waiting workers wake up and see the stop
         if cancel:
             current = asyncio.current_task()
             for worker in self._workers:
@@ -102,33 +119,45 @@ class RunLoop:
     async def run(self, items: Iterable[WorkItem]) -> StopReason:
         """Process `items` (shared by the workers, in order) and return why the loop ended."""
         pending = iter(items)
-        self._workers = [asyncio.create_task(self._worker(pending)) for _ in range(self.concurrency)]
+        self._workers = [
+            asyncio.create_task(self._worker(pending, first=number == 0)) for number in range(self.concurrency)
+        ]
         results = await asyncio.gather(*self._workers, return_exceptions=True)
         failures = [r for r in results if isinstance(r, BaseException) and not isinstance(r, asyncio.CancelledError)]
         if failures:
             raise failures[0]
         return self.reason
 
-    async def _worker(self, pending: Iterable[WorkItem]) -> None:
-        for item in pending:
-            if self.reason is not StopReason.COMPLETE:
-                return
-            try:
-                record = await self.runner.run(item)
-            except RunBudgetSpent:
-                self._stop(StopReason.BUDGET, cancel=False)
-                return
-            except Exception:
-                self._stop(StopReason.FAILED, cancel=True)  # a bug: stop, keep what is on disk
-                raise
-            self.on_record(record)
-            self._count_error(record)
+    async def _worker(self, pending: Iterable[WorkItem], first: bool) -> None:
+        if not first:
+            await self._answered.wait()
+        try:
+            for item in pending:
+                if self.reason is not StopReason.COMPLETE:
+                    return
+                try:
+                    record = await self.runner.run(item)
+                except RunBudgetSpent:
+                    self._stop(StopReason.BUDGET, cancel=False)
+                    return
+                except Exception:
+                    self._stop(StopReason.FAILED, cancel=True)  # a bug: stop, keep what is on disk
+                    raise
+                self.on_record(record)
+                self._count_error(record)
+                self._answered.set()  # a finished sample (no model call needed, or failed for good)
+        finally:
+            self._answered.set()  # nothing left for this worker: never leave the others waiting
 
     def _count_error(self, record: dict[str, Any]) -> None:
         if record["status"] != STATUS_ERROR:
             self._consecutive_errors = 0
+            self._judged += 1
             return
         self._consecutive_errors += 1
         self.last_error = str(record.get("error", ""))
-        if self._consecutive_errors >= self.stop_after_errors:
+        self.last_error_kind = str(record.get("error_kind", "failed"))
+        if self.last_error_kind in _STOP_AT_ONCE and not self._judged:
+            self._stop(_STOP_AT_ONCE[self.last_error_kind], cancel=True)
+        elif self._consecutive_errors >= self.stop_after_errors:
             self._stop(StopReason.PROVIDER_ERRORS, cancel=True)

@@ -56,14 +56,18 @@ def solved_record(
     }
 
 
-def error_record(task_id: str, sample_index: int, message: str, seconds: float) -> dict[str, Any]:
+def error_record(
+    task_id: str, sample_index: int, message: str, seconds: float, kind: str = "failed"
+) -> dict[str, Any]:
     """The line of a sample whose model provider failed for good: not a pass, retried on resume.
-    Usage fields are absent (the strategy returned no trace); readers default them to 0."""
+    `kind` is the `ProviderError.kind` (`unreachable`, `rejected`, `failed`). Usage fields are
+    absent (the strategy returned no trace); readers default them to 0."""
     return {
         "task_id": task_id,
         "sample_index": sample_index,
         "status": STATUS_ERROR,
         "error": message,
+        "error_kind": kind,
         "passed": False,
         "visible_passed": False,
         "solution": "",

@@ -40,6 +40,7 @@ class RunOutcome:
     dropped_torn_line: bool = False
     retried_errors: int = 0
     last_error: str = ""
+    last_error_kind: str = ""
 
 
 @contextmanager
@@ -78,13 +79,18 @@ def _drop_retried_errors(
     return keep, len(records) - len(keep)
 
 
+def _has_judged_samples(run_dir: RunDirectory) -> bool:
+    return run_dir.results.has_lines() and any(r.get("status") != STATUS_ERROR for r in run_dir.results.load())
+
+
 @contextmanager
 def open_run_directory(out_dir: Path, config: RunConfig) -> Iterator[RunDirectory]:
-    """Lock `out_dir`, refuse it if it holds samples of a run of another configuration, write
-    config.json (a directory without samples yet takes the new configuration)."""
+    """Lock `out_dir`, refuse it if it holds judged samples of a run of another configuration,
+    write config.json (a directory whose samples all failed at the provider takes the new
+    configuration: a refused parameter or a wrong model name is fixed by changing it)."""
     with RunDirectory(out_dir) as run_dir:
         stored = run_dir.stored_config()
-        if stored is not None and run_dir.results.has_lines():
+        if stored is not None and _has_judged_samples(run_dir):
             check_resumable(stored, config, out_dir)
         run_dir.write_config(config.to_json())
         yield run_dir
@@ -128,8 +134,14 @@ async def execute_backend_run(
 
     meter = UsageMeter(config.budget_tokens)
     progress = RunProgress(len(selected), list(finished.values()), meter, console)
-    runner = SampleRunner(backend.producer(meter, progress.usage_changed), run_dir.results)
-    loop = RunLoop(runner, config.concurrency, progress.sample_finished, stop_after_errors)
+    answered = asyncio.Event()  # set by the provider's first answer: the other samples may start
+
+    def usage_changed() -> None:
+        answered.set()
+        progress.usage_changed()
+
+    runner = SampleRunner(backend.producer(meter, usage_changed), run_dir.results)
+    loop = RunLoop(runner, config.concurrency, progress.sample_finished, stop_after_errors, answered)
     reason = StopReason.FAILED
     try:
         with progress, _stop_on_signals(loop.interrupt):
@@ -139,4 +151,6 @@ async def execute_backend_run(
         wall = earlier_wall + time.monotonic() - started
         summary = build_summary(config, done, len(problems), reason.value, wall_seconds=wall)
         run_dir.write_summary(summary)
-    return RunOutcome(reason, summary, run_dir.path, run_dir.results.dropped_torn_line, retried, loop.last_error)
+    return RunOutcome(
+        reason, summary, run_dir.path, run_dir.results.dropped_torn_line, retried, loop.last_error, loop.last_error_kind
+    )

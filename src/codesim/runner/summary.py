@@ -25,14 +25,25 @@ _TOTALS = (
 )
 
 
-def _scores(records: Iterable[dict[str, Any]], samples_per_task: int) -> dict[str, float | None]:
+def _scores(records: list[dict[str, Any]], samples_per_task: int) -> dict[str, float | None]:
     """pass@k on the hidden-test verdicts, for each k up to the samples asked per task (None
-    while some task has fewer than k finished samples)."""
+    while some task has fewer than k finished samples, and while any sample failed at the
+    provider: such a sample was never judged, so counting it as a failure would understate)."""
+    ks = [k for k in K_VALUES if k <= samples_per_task]
+    if any(r["status"] == STATUS_ERROR for r in records):
+        return {f"pass@{k}": None for k in ks}
     counts: dict[str, tuple[int, int]] = {}
     for record in records:
         n, c = counts.get(str(record["task_id"]), (0, 0))
         counts[str(record["task_id"])] = (n + 1, c + bool(record["passed"]))
-    return pass_at_ks(counts, [k for k in K_VALUES if k <= samples_per_task])
+    return pass_at_ks(counts, ks)
+
+
+def _visible_pass_rate(records: Iterable[dict[str, Any]]) -> float | None:
+    """The share of samples passing their visible tests, over the samples that had some
+    (`visible_passed` is null for a task without visible tests)."""
+    verdicts = [r["visible_passed"] for r in records if r.get("visible_passed") is not None]
+    return sum(1 for v in verdicts if v) / len(verdicts) if verdicts else None
 
 
 def build_summary(
@@ -44,6 +55,7 @@ def build_summary(
     totals["cached_prompt_tokens"] = totals["prompt_tokens"] - totals["new_prompt_tokens"]
     totals["cached_completion_tokens"] = totals["completion_tokens"] - totals["new_completion_tokens"]
     n_tasks = len({str(r["task_id"]) for r in records})
+    errors = sum(1 for r in records if r["status"] == STATUS_ERROR)
     return {
         "dataset": config.dataset,
         "strategy": config.strategy,
@@ -54,12 +66,13 @@ def build_summary(
         "n_tasks_selected": n_selected,
         "samples_per_task": config.samples,
         "n_samples": len(records),
-        "complete": len(records) == n_selected * config.samples,
+        "complete": len(records) == n_selected * config.samples and not errors,
         "stopped": stopped,
         **_scores(records, config.samples),
         "passed": sum(1 for r in records if r["passed"]),
-        "visible_pass_rate": sum(1 for r in records if r["visible_passed"]) / len(records) if records else None,
-        "errors": sum(1 for r in records if r["status"] == STATUS_ERROR),
+        "visible_pass_rate": _visible_pass_rate(records),
+        "without_visible_tests": sum(1 for r in records if r.get("visible_tests") == 0),
+        "errors": errors,
         **totals,
         "seconds": round(sum(float(r.get("seconds", 0.0)) for r in records), 3),
         "wall_seconds": round(wall_seconds, 3),

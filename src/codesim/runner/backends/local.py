@@ -40,7 +40,7 @@ async def solve_sample(strategy: Strategy, model: ChatModel, sandbox: Sandbox, i
         with task_scope():
             result = await strategy.solve(problem.public, model, run_visible, sample_index=item.sample_index)
     except ProviderError as err:
-        return error_record(problem.task_id, item.sample_index, str(err), time.monotonic() - started)
+        return error_record(problem.task_id, item.sample_index, str(err), time.monotonic() - started, err.kind)
     solved = time.monotonic()
     hidden = await judge_hidden(sandbox, problem, result.code)
     return solved_record(
