@@ -21,15 +21,24 @@ def test_wilson_interval_known_values() -> None:
 
 def test_run_stats_from_results(two_runs: list[Path]) -> None:
     codesim, direct = (run_stats(run) for run in load_runs(two_runs))
-    # 6 tasks, 2 pass (HumanEval/0, /1): pass@1 from results, not summary.json's stale 0.123.
-    assert codesim.n_tasks == 6 and codesim.pass_at["pass@1"] == pytest.approx(2 / 6)
-    assert codesim.pass1_interval == pytest.approx(wilson_interval(2, 6))
+    # 6 tasks, 2 pass (HumanEval/0, /1), 1 failed at the provider (never judged): not scored,
+    # as in summary.json (whose stale 0.123 is not used either)
+    assert codesim.n_tasks == 6 and codesim.pass_at["pass@1"] is None and codesim.pass1_interval is None
     assert (codesim.llm_calls, codesim.prompt_tokens, codesim.completion_tokens) == (15, 6000, 1800)
-    assert codesim.errors == 1
-    assert codesim.tokens_per_solved == pytest.approx(7800 / 2)
+    assert codesim.errors == 1 and codesim.tokens_per_solved is None
     assert sorted(codesim.calls_per_sample) == [0, 2, 2, 3, 4, 4]
     assert codesim.wall_seconds == 42.5 and direct.wall_seconds is None  # direct has no summary.json
     assert direct.pass_at == {"pass@1": 0.5}
+
+
+def test_run_stats_once_every_sample_is_judged(tmp_path: Path) -> None:
+    judged = [r for r in codesim_records() if r["status"] != "error"]
+    [run] = load_runs([write_run(tmp_path / "run", "codesim", "gpt-4o-mini", judged)])
+    stats = run_stats(run)
+    # 5 tasks, 2 pass (HumanEval/0, /1): pass@1 from results, not summary.json's stale 0.123
+    assert stats.n_tasks == 5 and stats.pass_at["pass@1"] == pytest.approx(2 / 5)
+    assert stats.pass1_interval == pytest.approx(wilson_interval(2, 5))
+    assert stats.tokens_per_solved == pytest.approx(7800 / 2)
 
 
 def test_outcome_buckets_in_order(two_runs: list[Path]) -> None:

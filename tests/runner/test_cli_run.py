@@ -240,6 +240,21 @@ def test_usage_errors_are_one_line(tmp_path: Path, extra: tuple[str, ...], messa
     assert not (tmp_path / "out").exists()
 
 
+def test_a_task_without_visible_tests_is_its_own_state(tmp_path: Path) -> None:
+    rows = {json.loads(line)["task_id"]: json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()}
+    answers = {f"def {rows[t]['entry_point']}(": rows[t]["prompt"] + rows[t]["canonical_solution"] for t in rows}
+    out = tmp_path / "out"
+    with FakeLLMServer(answers_by_marker(answers)) as server:
+        done = Cli(server, tmp_path / "home").run(out, "--task-ids", "HumanEval/0,HumanEval/41")
+    assert done.returncode == 0, done.stderr
+    lines = {line["task_id"]: line for line in read_lines(out / "results.jsonl")}
+    assert (lines["HumanEval/41"]["visible_tests"], lines["HumanEval/41"]["visible_passed"]) == (0, None)
+    assert lines["HumanEval/0"]["visible_tests"] > 0 and lines["HumanEval/0"]["visible_passed"] is True
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["visible_pass_rate"], summary["without_visible_tests"], summary["pass@1"]) == (1.0, 1, 1.0)
+    assert "no visible tests to run" in lines["HumanEval/41"]["trace"][-1]["note"]
+
+
 def free_port() -> int:
     """A loopback port nobody listens on."""
     with socket.socket() as probe:

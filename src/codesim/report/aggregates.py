@@ -72,7 +72,7 @@ class RunStats:
     n_tasks: int
     n_samples: int
     pass_at: dict[str, float | None]
-    pass1_interval: tuple[float, float]
+    pass1_interval: tuple[float, float] | None  # None when pass@1 is
     llm_calls: int
     prompt_tokens: int
     completion_tokens: int
@@ -105,11 +105,13 @@ class RunStats:
 
 
 def _pass_at(run: RunData, counts: dict[str, tuple[int, int]]) -> dict[str, float | None]:
-    """pass@1 from the results lines (mean over tasks of the passing fraction), other k from summary.json."""
+    """pass@1 from the results lines (mean over tasks of the passing fraction; None while a
+    sample failed at the provider), other k from summary.json."""
     scores: dict[str, float | None] = {
         key: value for key, value in run.summary.items() if _PASS_KEY.match(key) and key != "pass@1"
     }
-    scores["pass@1"] = sum(c / n for n, c in counts.values()) / len(counts) if counts else None
+    unjudged = any(r.get("status") == "error" for r in run.records)  # as summary.json: not scored
+    scores["pass@1"] = sum(c / n for n, c in counts.values()) / len(counts) if counts and not unjudged else None
     return dict(sorted(scores.items(), key=lambda item: int(item[0].split("@")[1])))
 
 
@@ -139,7 +141,7 @@ def run_stats(run: RunData) -> RunStats:
         n_tasks=len(counts),
         n_samples=len(records),
         pass_at=pass_at,
-        pass1_interval=wilson_interval((pass_at["pass@1"] or 0.0) * len(counts), len(counts)),
+        pass1_interval=None if pass_at["pass@1"] is None else wilson_interval(pass_at["pass@1"] * len(counts), len(counts)),
         llm_calls=sum(int(r["llm_calls"]) for r in records),
         prompt_tokens=sum(int(r["prompt_tokens"]) for r in records),
         completion_tokens=sum(int(r["completion_tokens"]) for r in records),

@@ -47,17 +47,18 @@ def pass1_chart(stats: list[RunStats]) -> Chart:
     """pass@1 per run with its 95% Wilson interval over tasks."""
     labels = [s.run.short_name for s in stats]
     values = [100 * (s.pass_at.get("pass@1") or 0.0) for s in stats]
+    intervals = [s.pass1_interval or (v / 100, v / 100) for s, v in zip(stats, values)]  # None: not scored
     fig = go.Figure(
         go.Bar(
             x=labels,
             y=values,
-            text=[f"{v:.1f}%" for v in values],
+            text=[f"{v:.1f}%" if s.pass1_interval else "not scored" for s, v in zip(stats, values)],
             textposition="inside",
             error_y={
                 "type": "data",
                 "symmetric": False,
-                "array": [100 * s.pass1_interval[1] - v for s, v in zip(stats, values)],
-                "arrayminus": [v - 100 * s.pass1_interval[0] for s, v in zip(stats, values)],
+                "array": [100 * high - v for (_, high), v in zip(intervals, values)],
+                "arrayminus": [v - 100 * low for (low, _), v in zip(intervals, values)],
             },
             hovertemplate="%{x}<br>pass@1 %{y:.1f}%<extra></extra>",
         )

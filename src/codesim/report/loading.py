@@ -74,7 +74,9 @@ def normalized_record(record: dict[str, Any]) -> dict[str, Any]:
     record["task_id"] = str(record["task_id"])
     record["sample_index"] = int(record.get("sample_index", 0))
     record["passed"] = bool(record.get("passed"))
-    record["visible_passed"] = bool(record.get("visible_passed"))
+    visible = record.get("visible_passed")
+    record["visible_passed"] = None if visible is None else bool(visible)  # None: no visible tests
+    record.setdefault("visible_tests", None)  # a count; absent in runs written before it existed
     record.setdefault("solution", "")
     record.setdefault("outcome", "")
     record.setdefault("status", "passed" if record["passed"] else "")

@@ -52,7 +52,7 @@ class SampleView:
     sample_index: int
     passed: bool
     status: str
-    visible_passed: bool
+    visible_passed: bool | None  # None: the task has no visible tests
     outcome: str
     code: Markup
     llm_calls: int

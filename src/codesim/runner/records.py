@@ -30,15 +30,19 @@ def solved_record(
     n_hidden: int,
     seconds: float,
     hidden_seconds: float,
+    n_visible: int,
 ) -> dict[str, Any]:
-    """The line of a sample the strategy finished; `passed` is the verdict of the HIDDEN tests."""
+    """The line of a sample the strategy finished; `passed` is the verdict of the HIDDEN tests.
+    `visible_passed` is null for a task without visible tests (`visible_tests: 0`): there was
+    nothing to pass."""
     steps = result.trace.steps
     return {
         "task_id": task_id,
         "sample_index": sample_index,
         "status": hidden.verdict.value,
         "passed": hidden.passed,
-        "visible_passed": result.visible_passed,
+        "visible_tests": n_visible,
+        "visible_passed": result.visible_passed if n_visible else None,
         "solution": result.code,
         "outcome": result.outcome,
         "distinct_codes": result.distinct_codes,
@@ -69,7 +73,7 @@ def error_record(
         "error": message,
         "error_kind": kind,
         "passed": False,
-        "visible_passed": False,
+        "visible_passed": None,
         "solution": "",
         "outcome": STATUS_ERROR,
         "seconds": round(seconds, 3),

@@ -61,7 +61,7 @@ class SolveSession:
             "provider": self.model_config.provider,
             "model": model_name,
             "code": result.code if result else "",
-            "visible_passed": result.visible_passed if result else False,
+            "visible_passed": result.visible_passed if result and self.problem.visible_tests else None,
             "outcome": result.outcome if result else "error",
             "llm_calls": trace.llm_calls,
             "prompt_tokens": trace.prompt_tokens,

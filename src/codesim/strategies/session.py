@@ -190,10 +190,19 @@ class TaskSession:
                     }
                     for r in report.results
                 ],
-                note=f"code #{number}: {report.verdict.value} ({passed}/{len(report.results)} tests passed)",
+                note=self._test_note(number, report, passed),
             )
         )
         return report
+
+    @staticmethod
+    def _test_note(number: int, report: TestReport, passed: int) -> str:
+        if not report.results:
+            return (
+                f"code #{number}: no visible tests to run; the code is kept unchecked "
+                "(no test feedback, so no debugging round)"
+            )
+        return f"code #{number}: {report.verdict.value} ({passed}/{len(report.results)} tests passed)"
 
     def finish(self, code: str | None, passed: bool, outcome: str) -> StrategyResult:
         """The result: `code` (else the last code produced, else '')."""

@@ -51,6 +51,7 @@ async def solve_sample(strategy: Strategy, model: ChatModel, sandbox: Sandbox, i
         len(problem.hidden_tests),
         seconds=solved - started,
         hidden_seconds=time.monotonic() - solved,
+        n_visible=len(problem.public.visible_tests),
     )
 
 
