@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from codesim.errors import UsageError
 from codesim.llm.base import ChatParams, Message, PermanentError, Provider, Usage
 from codesim.llm.http_errors import no_answer_error, status_error
@@ -10,6 +12,20 @@ try:
     import anthropic
 except ModuleNotFoundError:  # optional extra
     anthropic = None  # type: ignore[assignment]
+
+
+def body_options(params: ChatParams) -> dict[str, Any]:
+    """Sampling and thinking fields of a Messages request, plus `extra_body`. They travel in the
+    body: newer client versions dropped the sampling knobs from the signature, while the API
+    still honours them. Extended thinking (`thinking_budget`) allows no temperature or top_p;
+    its budget is added to `max_tokens`, which covers thinking and answer alike."""
+    if params.thinking_budget:
+        options: dict[str, Any] = {"thinking": {"type": "enabled", "budget_tokens": params.thinking_budget}}
+    else:
+        options = {"temperature": params.temperature}
+        if params.top_p is not None:
+            options["top_p"] = params.top_p
+    return {**options, **params.extra_body_dict()}
 
 
 class AnthropicProvider(Provider):
@@ -26,19 +42,14 @@ class AnthropicProvider(Provider):
     async def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage | None]:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
         extra: dict = {"system": system} if system else {}
-        # Sampling knobs travel in the body: newer client versions dropped them from
-        # the signature, while the API still honours them on models that support them.
-        sampling: dict = {"temperature": params.temperature}
-        if params.top_p is not None:
-            sampling["top_p"] = params.top_p
         if params.stop:
             extra["stop_sequences"] = list(params.stop)
         try:
             response = await self._client.messages.create(
                 model=params.model,
-                max_tokens=params.max_tokens,
+                max_tokens=params.max_tokens + (params.thinking_budget or 0),
                 messages=[{"role": m.role, "content": m.content} for m in messages if m.role != "system"],
-                extra_body=sampling,
+                extra_body=body_options(params),
                 **extra,
             )
         except anthropic.APIStatusError as err:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -30,12 +31,26 @@ class ChatParams:
     seed: int | None = None
     stop: tuple[str, ...] = ()
     sample_index: int = 0
+    reasoning_effort: str | None = None  # OpenAI reasoning models: low | medium | high
+    thinking_budget: int | None = None  # Anthropic extended thinking, Gemini thinking: tokens
+    extra_body: str | None = None  # a JSON object merged into the request body (canonical text)
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-able rendering."""
+        """A JSON-able rendering. The reasoning fields appear only when set, so the cache keys
+        of answers cached before they existed stay valid."""
         data = asdict(self)
         data["stop"] = list(self.stop)
+        for name in _OPTIONAL_FIELDS:
+            if data[name] is None:
+                del data[name]
         return data
+
+    def extra_body_dict(self) -> dict[str, Any]:
+        """`extra_body` parsed ({} when unset)."""
+        return json.loads(self.extra_body) if self.extra_body else {}
+
+
+_OPTIONAL_FIELDS = ("reasoning_effort", "thinking_budget", "extra_body")
 
 
 @dataclass
@@ -43,7 +58,8 @@ class Usage:
     """What one call cost."""
 
     prompt_tokens: int = 0
-    completion_tokens: int = 0
+    completion_tokens: int = 0  # includes reasoning_tokens, as the providers bill them
+    reasoning_tokens: int = 0  # hidden reasoning/thinking tokens, where the provider counts them
     latency_s: float = 0.0
     retries: int = 0
     estimated: bool = False  # token counts were estimated because the provider gave none

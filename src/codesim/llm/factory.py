@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib
 import os
+import json
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from codesim.errors import UsageError
 from codesim.llm.base import ChatParams, Provider
@@ -35,6 +37,9 @@ class ModelConfig:
     use_cache: bool = True
     model_path: str | None = None
     auto_pull: bool = False
+    reasoning_effort: str | None = None
+    thinking_budget: int | None = None
+    extra_body: dict[str, Any] | None = None
 
 
 def _api_key(env_var: str, provider: str, required: bool) -> str:
@@ -99,6 +104,7 @@ DEFAULT_REMOTE_CONCURRENCY = 16  # calls in flight for providers with no default
 
 def resolve_model_name(config: ModelConfig) -> str:
     """The model to use: the one asked for, else the provider's default."""
+    check_provider_name(config.provider)
     if config.model:
         return config.model
     if config.model_path:
@@ -108,12 +114,16 @@ def resolve_model_name(config: ModelConfig) -> str:
     raise UsageError(f"provider '{config.provider}' has no default model: pass --model")
 
 
+def check_provider_name(name: str) -> None:
+    """UsageError unless `name` is a known provider."""
+    if name not in _BUILDERS:
+        raise UsageError(f"unknown provider '{name}'; choose one of: {', '.join(PROVIDER_NAMES)}")
+
+
 def create_provider(config: ModelConfig) -> Provider:
     """The raw provider named by `config.provider`."""
-    builder = _BUILDERS.get(config.provider)
-    if builder is None:
-        raise UsageError(f"unknown provider '{config.provider}'; choose one of: {', '.join(PROVIDER_NAMES)}")
-    return builder(config)
+    check_provider_name(config.provider)
+    return _BUILDERS[config.provider](config)
 
 
 def build_chat_model(config: ModelConfig, cache: ResponseCache | None = None) -> ChatModel:
@@ -128,6 +138,9 @@ def build_chat_model(config: ModelConfig, cache: ResponseCache | None = None) ->
         top_p=config.top_p,
         max_tokens=config.max_tokens,
         seed=config.seed,
+        reasoning_effort=config.reasoning_effort,
+        thinking_budget=config.thinking_budget,
+        extra_body=json.dumps(config.extra_body, sort_keys=True) if config.extra_body else None,
     )
     concurrency = config.max_concurrency or DEFAULT_CONCURRENCY.get(config.provider, DEFAULT_REMOTE_CONCURRENCY)
     return ChatModel(

@@ -59,6 +59,10 @@ class GeminiProvider(Provider):
             max_output_tokens=params.max_tokens,
             seed=params.seed,
             stop_sequences=list(params.stop) or None,
+            thinking_config=genai_types.ThinkingConfig(thinking_budget=params.thinking_budget)
+            if params.thinking_budget is not None
+            else None,
+            http_options=genai_types.HttpOptions(extra_body=params.extra_body_dict()) if params.extra_body else None,
         )
         try:
             response = await self._client.aio.models.generate_content(
@@ -77,7 +81,12 @@ class GeminiProvider(Provider):
         meta = response.usage_metadata
         if meta is None or meta.prompt_token_count is None:
             return text, None
-        return text, Usage(prompt_tokens=meta.prompt_token_count, completion_tokens=meta.candidates_token_count or 0)
+        thoughts = meta.thoughts_token_count or 0  # billed as output, reported apart from the answer's
+        return text, Usage(
+            prompt_tokens=meta.prompt_token_count,
+            completion_tokens=(meta.candidates_token_count or 0) + thoughts,
+            reasoning_tokens=thoughts,
+        )
 
     async def aclose(self) -> None:
         await self._client.aio.aclose()

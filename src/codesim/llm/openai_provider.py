@@ -14,23 +14,31 @@ import openai
 
 from codesim.llm.base import ChatParams, Message, PermanentError, Provider, Usage
 from codesim.llm.http_errors import no_answer_error, status_error
+from codesim.llm.reasoning import is_openai_reasoning_model
 
 
 def request_body(messages: list[Message], params: ChatParams) -> dict[str, Any]:
-    """The JSON body of `POST /chat/completions` for `messages` and `params`."""
+    """The JSON body of `POST /chat/completions` for `messages` and `params`. A reasoning
+    model (o-series, gpt-5) gets `max_completion_tokens` and no sampling knobs; `extra_body`
+    is merged last."""
     body: dict[str, Any] = {
         "model": params.model,
         "messages": [{"role": m.role, "content": m.content} for m in messages],
-        "temperature": params.temperature,
-        "max_tokens": params.max_tokens,
     }
-    if params.top_p is not None:
-        body["top_p"] = params.top_p
+    if is_openai_reasoning_model(params.model):
+        body["max_completion_tokens"] = params.max_tokens
+    else:
+        body["temperature"] = params.temperature
+        body["max_tokens"] = params.max_tokens
+        if params.top_p is not None:
+            body["top_p"] = params.top_p
+    if params.reasoning_effort is not None:
+        body["reasoning_effort"] = params.reasoning_effort
     if params.seed is not None:
         body["seed"] = params.seed
     if params.stop:
         body["stop"] = list(params.stop)
-    return body
+    return {**body, **params.extra_body_dict()}
 
 
 def parse_completion(data: object) -> tuple[str, Usage | None]:
@@ -43,7 +51,13 @@ def parse_completion(data: object) -> tuple[str, Usage | None]:
     usage = data.get("usage") if isinstance(data, dict) else None
     if not isinstance(usage, dict) or not isinstance(usage.get("prompt_tokens"), int):
         return text, None
-    return text, Usage(prompt_tokens=usage["prompt_tokens"], completion_tokens=usage.get("completion_tokens") or 0)
+    details = usage.get("completion_tokens_details")
+    reasoning = details.get("reasoning_tokens") if isinstance(details, dict) else None
+    return text, Usage(
+        prompt_tokens=usage["prompt_tokens"],
+        completion_tokens=usage.get("completion_tokens") or 0,
+        reasoning_tokens=reasoning if isinstance(reasoning, int) else 0,
+    )
 
 
 class OpenAIProvider(Provider):

@@ -49,6 +49,7 @@ def solved_record(
         "llm_calls": result.trace.llm_calls,
         "prompt_tokens": result.trace.prompt_tokens,
         "completion_tokens": result.trace.completion_tokens,
+        "reasoning_tokens": sum(s.reasoning_tokens for s in steps),
         "cached_calls": sum(1 for s in steps if s.tests is None and s.cached),
         "new_prompt_tokens": sum(s.prompt_tokens for s in steps if not s.cached),
         "new_completion_tokens": sum(s.completion_tokens for s in steps if not s.cached),

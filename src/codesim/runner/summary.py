@@ -19,6 +19,7 @@ _TOTALS = (
     "cached_calls",
     "prompt_tokens",
     "completion_tokens",
+    "reasoning_tokens",
     "new_prompt_tokens",
     "new_completion_tokens",
     "parse_fallbacks",

@@ -31,6 +31,7 @@ class TraceStep:
     completion_tokens: int = 0
     seconds: float = 0.0
     cached: bool = False
+    reasoning_tokens: int = 0  # of completion_tokens, the model's hidden reasoning
     attempt: dict[str, int] = field(default_factory=dict)  # e.g. {"plan": 2, "debug": 3}
     tests: list[dict[str, Any]] | None = None  # per-test verdicts for test steps
     note: str = ""  # parse fallbacks, repeated code, budget stops
@@ -118,6 +119,7 @@ async def traced_chat(
             response=result.text,
             prompt_tokens=result.usage.prompt_tokens,
             completion_tokens=result.usage.completion_tokens,
+            reasoning_tokens=result.usage.reasoning_tokens,
             seconds=time.monotonic() - started,
             cached=result.cached,
             attempt=dict(attempt or {}),

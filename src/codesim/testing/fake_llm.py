@@ -43,7 +43,9 @@ class FakeRequest:
 @dataclass
 class FakeReply:
     """A scripted answer. `raw_body` replaces the protocol JSON (e.g. malformed JSON);
-    `usage=False` omits token usage; `delay_s` sleeps before answering."""
+    `usage=False` omits token usage; `delay_s` sleeps before answering; `reasoning_tokens` > 0
+    answers as a reasoning model: hidden reasoning counted in the usage as each protocol
+    reports it (Anthropic: a thinking block before the text)."""
 
     text: str = ""
     status: int = 200
@@ -51,6 +53,7 @@ class FakeReply:
     raw_body: str | None = None
     usage: bool = True
     delay_s: float = 0.0
+    reasoning_tokens: int = 0
 
 
 Responder = Callable[[FakeRequest], "str | FakeReply"]
@@ -78,7 +81,8 @@ def _messages_of(protocol: str, body: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _body_for(protocol: str, model: str, reply: FakeReply, prompt_tokens: int) -> dict[str, Any]:
-    completion_tokens = max(1, len(reply.text.split()))
+    answer_tokens = max(1, len(reply.text.split()))
+    completion_tokens = answer_tokens + reply.reasoning_tokens
     if protocol == "openai":
         body: dict[str, Any] = {
             "id": "chatcmpl-fake",
@@ -94,15 +98,18 @@ def _body_for(protocol: str, model: str, reply: FakeReply, prompt_tokens: int) -
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
                 "total_tokens": prompt_tokens + completion_tokens,
+                "completion_tokens_details": {"reasoning_tokens": reply.reasoning_tokens},
             }
         return body
     if protocol == "anthropic":
+        thinking = " ".join(["hmm"] * reply.reasoning_tokens)
         return {
             "id": "msg_fake",
             "type": "message",
             "role": "assistant",
             "model": model,
-            "content": [{"type": "text", "text": reply.text}],
+            "content": ([{"type": "thinking", "thinking": thinking, "signature": "fake"}] if thinking else [])
+            + [{"type": "text", "text": reply.text}],
             "stop_reason": "end_turn",
             "stop_sequence": None,
             "usage": {"input_tokens": prompt_tokens, "output_tokens": completion_tokens}
@@ -116,8 +123,9 @@ def _body_for(protocol: str, model: str, reply: FakeReply, prompt_tokens: int) -
     if reply.usage:
         body["usageMetadata"] = {
             "promptTokenCount": prompt_tokens,
-            "candidatesTokenCount": completion_tokens,
+            "candidatesTokenCount": answer_tokens,
             "totalTokenCount": prompt_tokens + completion_tokens,
+            **({"thoughtsTokenCount": reply.reasoning_tokens} if reply.reasoning_tokens else {}),
         }
     return body
 

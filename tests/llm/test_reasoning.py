@@ -1,0 +1,143 @@
+"""Reasoning models: the request bodies as the fake server receives them, and the reasoning
+tokens reported apart in the usage."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codesim.llm.base import ChatParams, Message
+from codesim.llm.cache import cache_key
+from codesim.llm.factory import ModelConfig, build_chat_model
+from codesim.llm.reasoning import is_openai_reasoning_model
+from codesim.testing.fake_llm import FakeLLMServer, FakeReply
+
+KEY_VARS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "gemini": "GEMINI_API_KEY"}
+HELLO = [Message("system", "You are terse."), Message("user", "Say hello")]
+
+
+async def ask(server: FakeLLMServer, monkeypatch: pytest.MonkeyPatch, reply: FakeReply, **config: object):
+    """One chat through the factory against the fake server; the result and the request body."""
+    provider = str(config.get("provider", "openai"))
+    monkeypatch.setenv(KEY_VARS[provider], "test-key")
+    base_url = server.openai_base_url if provider == "openai" else server.url
+    model = build_chat_model(ModelConfig(base_url=base_url, use_cache=False, max_retries=0, **config))  # type: ignore[arg-type]
+    server.push(reply)
+    try:
+        result = await model.chat(HELLO)
+    finally:
+        await model.aclose()
+    return result, server.requests[-1].body
+
+
+@pytest.mark.parametrize(
+    ("model", "reasoning"),
+    [
+        ("o1", True), ("o1-mini", True), ("o3-mini", True), ("o3", True), ("o4-mini", True),
+        ("gpt-5", True), ("gpt-5-mini", True), ("openai/o3-mini", True),
+        ("gpt-4o", False), ("gpt-4.1-mini", False), ("gpt-5-chat-latest", False), ("qwq-32b", False),
+        ("ollama3", False),
+    ],
+)
+def test_openai_reasoning_families(model: str, reasoning: bool) -> None:
+    assert is_openai_reasoning_model(model) is reasoning
+
+
+async def test_openai_reasoning_model_request_and_usage(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, body = await ask(
+        fake_llm, monkeypatch, FakeReply("hi there", reasoning_tokens=40),
+        provider="openai", model="o3-mini", temperature=0.0, top_p=0.9, max_tokens=300, reasoning_effort="high",
+    )
+    assert body["max_completion_tokens"] == 300 and body["reasoning_effort"] == "high"
+    assert not {"max_tokens", "temperature", "top_p"} & set(body)
+    assert (result.text, result.usage.completion_tokens, result.usage.reasoning_tokens) == ("hi there", 42, 40)
+
+
+async def test_openai_chat_model_keeps_max_tokens_and_temperature(
+    fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, body = await ask(fake_llm, monkeypatch, FakeReply("hi"), provider="openai", model="gpt-4o", max_tokens=300)
+    assert (body["max_tokens"], body["temperature"]) == (300, 0.0)
+    assert "max_completion_tokens" not in body and "reasoning_effort" not in body
+    assert result.usage.reasoning_tokens == 0
+
+
+async def test_anthropic_extended_thinking(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, body = await ask(
+        fake_llm, monkeypatch, FakeReply("the answer", reasoning_tokens=5),
+        provider="anthropic", model="claude-sonnet-4-5", max_tokens=300, thinking_budget=1024,
+    )
+    assert body["thinking"] == {"type": "enabled", "budget_tokens": 1024}
+    assert body["max_tokens"] == 1324  # the budget comes on top of the answer's tokens
+    assert "temperature" not in body and "top_p" not in body
+    assert result.text == "the answer"  # the thinking block is not part of the answer
+
+
+async def test_gemini_thinking_budget_and_thought_tokens(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, body = await ask(
+        fake_llm, monkeypatch, FakeReply("the answer", reasoning_tokens=30),
+        provider="gemini", model="gemini-2.5-flash", thinking_budget=512,
+    )
+    thinking = body["generationConfig"]["thinkingConfig"]  # the client sends `thinking_budget` (the API takes both)
+    assert {key.replace("_", "").lower(): value for key, value in thinking.items()} == {"thinkingbudget": 512}
+    assert (result.usage.completion_tokens, result.usage.reasoning_tokens) == (32, 30)
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "gemini"])
+async def test_extra_body_reaches_the_server(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = {"custom_field": {"depth": 2}, "service_tier": "flex"}
+    _, body = await ask(fake_llm, monkeypatch, FakeReply("ok"), provider=provider, model="m", extra_body=extra)
+    assert body["custom_field"] == {"depth": 2} and body["service_tier"] == "flex"
+
+
+def test_reasoning_fields_stay_out_of_old_cache_keys() -> None:
+    params = ChatParams(model="gpt-4o")
+    assert "reasoning_effort" not in params.as_dict() and "extra_body" not in params.as_dict()
+    effort = dataclasses.replace(params, reasoning_effort="low")
+    assert cache_key("openai", None, HELLO, effort) != cache_key("openai", None, HELLO, params)
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--provider", "openai", "--thinking-budget", "100"], "--thinking-budget is for anthropic and gemini"),
+        (["--provider", "anthropic", "--reasoning-effort", "low"], "--reasoning-effort is for OpenAI-compatible"),
+        (["--provider", "openai", "--extra-body", "[1]"], "expected a JSON object"),
+        (["--provider", "openai", "--reasoning-effort", "extreme"], "invalid choice: 'extreme'"),
+    ],
+)
+def test_reasoning_flag_mistakes_are_one_line(tmp_path: Path, flags: list[str], message: str) -> None:
+    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--strategy", "direct", *flags]
+    env = {**os.environ, "CODESIM_HOME": str(tmp_path), "OPENAI_API_KEY": "x", "ANTHROPIC_API_KEY": "x"}
+    done = subprocess.run(argv + ["--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_run_on_a_reasoning_model_records_its_reasoning_tokens(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "humaneval" / "HumanEval.jsonl"
+    if not data.exists():
+        pytest.skip(f"benchmark data not found at {data}")
+    row = json.loads(data.read_text(encoding="utf-8").splitlines()[0])
+    code = row["prompt"] + row["canonical_solution"]
+    with FakeLLMServer(lambda request: FakeReply(f"```python\n{code}```", reasoning_tokens=100)) as server:
+        argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(data)]
+        argv += ["--strategy", "direct", "--limit", "1", "--provider", "openai", "--base-url", server.openai_base_url]
+        argv += ["--model", "o4-mini", "--reasoning-effort", "low", "--out", str(tmp_path / "out")]
+        env = {**os.environ, "CODESIM_HOME": str(tmp_path), "OPENAI_API_KEY": "x"}
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+        [request] = server.requests
+    assert done.returncode == 0, done.stderr
+    assert request.body["reasoning_effort"] == "low" and "temperature" not in request.body
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["reasoning_tokens"] == 100 and summary["pass@1"] == 1.0
+    config = json.loads((tmp_path / "out" / "config.json").read_text(encoding="utf-8"))
+    assert config["model"]["reasoning_effort"] == "low"
