@@ -10,12 +10,28 @@ from pathlib import Path
 from typing import Any
 
 
+def _new_file_mode() -> int:
+    """The mode `open()` gives a new file: 0o666 less the process umask (read from /proc where
+    it can be, since setting the umask to read it is not thread-safe)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_text_atomically(path: Path, text: str) -> None:
     """Write `text` (UTF-8) to a temporary file beside `path`, fsync it, then rename it over
-    `path`; the temporary file is removed on any failure."""
+    `path`; the temporary file is removed on any failure. The file gets the mode a plain
+    `open()` would give it (mkstemp's is 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _new_file_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()

@@ -112,6 +112,7 @@ def test_reasoning_fields_stay_out_of_old_cache_keys() -> None:
         (["--provider", "anthropic", "--reasoning-effort", "low"], "--reasoning-effort is for OpenAI-compatible"),
         (["--provider", "openai", "--extra-body", "[1]"], "expected a JSON object"),
         (["--provider", "openai", "--reasoning-effort", "extreme"], "invalid choice: 'extreme'"),
+        (["--provider", "opneai"], "unknown provider 'opneai'; choose one of: openai, "),
     ],
 )
 def test_reasoning_flag_mistakes_are_one_line(tmp_path: Path, flags: list[str], message: str) -> None:

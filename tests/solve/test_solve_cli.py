@@ -215,9 +215,10 @@ def test_provider_failure_keeps_the_trace_and_a_rerun_reuses_cached_answers(
     trace_path = tmp_path / "trace.json"
     args = (str(statement_file(tmp_path, STDIO_STATEMENT)), "--trace", str(trace_path), "--max-retries", "0")
     result = solve(*args)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a request the server refuses as invalid is a configuration error
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1].startswith("codesim: error: openai (model fake): HTTP 400")
+    assert "retrying it unchanged will not help" in result.stderr
     trace = json.loads(trace_path.read_text())
     assert [step["stage"] for step in trace["trace"]] == ["planning"]
     assert trace["outcome"] == "error" and "HTTP 400" in trace["error"]
@@ -271,3 +272,34 @@ def test_bad_test_limits_are_usage_errors(solve, server: FakeLLMServer, flag: st
     result = solve("-", flag, value, stdin=FUNCTION_STATEMENT)
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and flag in result.stderr, result.stderr
     assert server.requests == []
+
+
+def test_a_closed_stdout_is_not_an_error_and_files_are_written_first(
+    server: FakeLLMServer, env: dict[str, str], tmp_path: Path
+) -> None:
+    server.push(PLAN, SIMULATION_OK, fenced(SQUARES_GOOD))
+    trace_path, code_path = tmp_path / "trace.json", tmp_path / "solution.py"
+    args = command(server, str(statement_file(tmp_path, FUNCTION_STATEMENT)), "--trace", str(trace_path), "-o", str(code_path))
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process.stdout.close()  # type: ignore[union-attr]  # the reader is gone before the code is printed (`| head -0`)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr and "Broken pipe" not in stderr
+    assert code_path.read_text() == SQUARES_GOOD and json.loads(trace_path.read_text())["code"] == SQUARES_GOOD
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--provider", "opneai"], "codesim: error: unknown provider 'opneai'; choose one of: openai, "),
+        (["--provider", "anthropic"], "codesim: error: provider 'anthropic' needs an API key"),
+    ],
+)
+def test_model_mistakes_are_reported_before_any_solving_output(
+    env: dict[str, str], tmp_path: Path, flags: list[str], message: str
+) -> None:
+    env = {k: v for k, v in env.items() if k != "ANTHROPIC_API_KEY"}
+    argv = [sys.executable, "-m", "codesim", "solve", str(statement_file(tmp_path, FUNCTION_STATEMENT)), *flags]
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(message), result.stderr

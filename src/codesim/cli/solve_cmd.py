@@ -7,8 +7,10 @@ Python function. The examples become visible tests; the strategy (CodeSIM by def
 and debugs code against them. The final code goes to stdout, live progress to stderr.
 
 Exit status: 0 the final code passes every visible test; 1 it does not (the code is still
-printed) or the provider failed; 2 usage error (including: no examples, without --no-tests);
-130 interrupted (Ctrl-C, SIGTERM). See docs/solve.md.
+printed) or the provider failed; 2 usage error (including: no examples, without --no-tests; an
+unreachable server; a request the server refused as invalid); 130 interrupted (Ctrl-C,
+SIGTERM). -o and --trace are written before the code is printed; a reader that stops early
+(`| head -1`) is not an error. See docs/solve.md.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import memory_mb, positive_float
-from codesim.errors import CodesimError, UsageError
+from codesim.errors import CodesimError, ProviderRejected, UsageError
 from codesim.execution import normalize_language
 from codesim.llm.cache import cache_enabled_by_env
 from codesim.llm.factory import resolve_model_name
@@ -148,26 +151,44 @@ def handle(args: argparse.Namespace) -> int:
     model_config = model_config_from_args(args)
     model_name = resolve_model_name(model_config)
     progress = StderrProgress()
-    if not problem.visible_tests:
-        progress.note("warning: no tests; the code will NOT be verified (--no-tests)")
-    progress.started(problem, strategy.name, f"{model_config.provider}/{model_name}")
+
+    def started() -> None:
+        if not problem.visible_tests:
+            progress.note("warning: no tests; the code will NOT be verified (--no-tests)")
+        progress.started(problem, strategy.name, f"{model_config.provider}/{model_name}")
+
     session = SolveSession(problem, strategy, model_config, progress.step)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        result = asyncio.run(session.solve())
+        result = asyncio.run(session.solve(on_ready=started))
+    except UsageError:
+        raise  # nothing was asked of the model yet
     except (CodesimError, KeyboardInterrupt) as err:
         if args.trace is not None:
             document = session.trace_document(model_name, error=str(err) or type(err).__name__)
             _save(args.trace, lambda path: write_json(path, document))
             progress.note(f"the trace so far is in {args.trace}")
-        if model_config.use_cache and cache_enabled_by_env():
+        if isinstance(err, ProviderRejected):
+            progress.note("the server refused a request as invalid: retrying it unchanged will not help")
+        elif model_config.use_cache and cache_enabled_by_env():
             progress.note("the answers received so far are cached: running the same command again reuses them")
         raise
-    sys.stdout.write(result.code)
-    sys.stdout.flush()
     if args.output is not None and result.code:
         _save(args.output, lambda path: path.write_text(result.code, encoding="utf-8"))
     if args.trace is not None:
         _save(args.trace, lambda path: write_json(path, session.trace_document(model_name)))
+    _print_code(result.code)
     progress.finished(result, len(problem.visible_tests))
     return 0 if result.code and result.visible_passed else 1
+
+
+def _print_code(code: str) -> None:
+    """Print the code on stdout; a reader that stopped early (`| head -1`) is not an error."""
+    try:
+        sys.stdout.write(code)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so that the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

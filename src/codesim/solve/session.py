@@ -33,10 +33,12 @@ class SolveSession:
     def __post_init__(self) -> None:
         self.trace = Trace(on_step=self.on_step)
 
-    async def solve(self) -> StrategyResult:
-        """Run the strategy; the visible tests run in a fresh sandbox."""
+    async def solve(self, on_ready: Callable[[], None] = lambda: None) -> StrategyResult:
+        """Run the strategy; the visible tests run in a fresh sandbox. `on_ready` is called once
+        the model is built (a missing key or model fails before it)."""
         started = time.monotonic()
         model = build_chat_model(self.model_config)
+        on_ready()
         sandbox = Sandbox()
         try:
             run_visible = sandbox_test_runner(sandbox, self.problem)
