@@ -40,7 +40,7 @@ def test_verdicts_pass_at_k_unknown_ids_and_short_tasks(tmp_path: Path, capsys: 
     assert summary["pass@2"] is None and summary["tasks_short_of_k"] == {"pass@2": ["Toy/1"]}
     assert summary["unknown_task_ids"] == ["Toy/9"]
     assert "Toy/9" in err and "pass@2 not computed" in err
-    out_rows = [json.loads(line) for line in (tmp_path / "samples_results.jsonl").read_text().splitlines()]
+    out_rows = [json.loads(line) for line in (tmp_path / "samples.eval.jsonl").read_text().splitlines()]
     assert [(r["task_id"], r["passed"], r["status"]) for r in out_rows] == [
         ("Toy/0", True, "passed"), ("Toy/0", False, "failed"), ("Toy/1", True, "passed"),
         ("Toy/9", False, "unknown_task"),
@@ -73,8 +73,8 @@ def test_visible_tests_can_be_fooled_hidden_ones_not(tmp_path: Path, capsys: pyt
     _, hidden, _ = run_evaluate(capsys, "--dataset", "humaneval", "--data-file", data, "--samples", str(samples))
     assert visible["pass@1"] == 1.0 and visible["tests"] == "visible"
     assert hidden["pass@1"] == 0.0
-    assert (tmp_path / "s_visible_results.jsonl").is_file() and (tmp_path / "s_results.jsonl").is_file()
-    assert visible["tasks_without_samples"] == ["Toy/1"]
+    assert (tmp_path / "s.visible.eval.jsonl").is_file() and (tmp_path / "s.eval.jsonl").is_file()
+    assert (visible["n_tasks_without_samples"], visible["n_tasks"], visible["scored_over"]) == (1, 1, "tasks with samples")
 
 
 def test_integer_task_ids_match_mbpp_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,3 +130,30 @@ def test_candidates_cannot_read_the_data_file_with_the_hidden_tests(tmp_path: Pa
         capsys, "--dataset", "humaneval", "--data-file", str(data), "--samples", str(visible_copy), "--workers", "1"
     )
     assert code == 0 and summary["pass@1"] == 1.0
+
+
+def test_timeout_memory_rounding_and_tasks_without_samples(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from codesim.benchmarks import load_problems
+
+    first = [p.task_id for p in load_problems("humaneval")][:5]
+    rows = [{"task_id": task, "completion": "    while True:\n        pass\n"} for task in first[:3]]
+    rows += [{"task_id": first[3], "completion": "    return [0] * (10 ** 9)\n"}]  # ~8 GB list: over the memory limit
+    rows += [{"task_id": first[4], "completion": "    return None\n"}]
+    samples = write_samples(tmp_path / "results.jsonl", rows)
+    code, summary, err = run_evaluate(
+        capsys, "--dataset", "humaneval", "--samples", str(samples), "--timeout", "1", "--memory-mb", "128"
+    )
+    assert code == 0
+    verdicts = [json.loads(line)["status"] for line in (tmp_path / "results.eval.jsonl").read_text().splitlines()]
+    assert verdicts[:3] == ["timeout"] * 3 and verdicts[3] == "memory_limit", verdicts
+    assert (summary["n_tasks"], summary["n_dataset_tasks"], summary["n_tasks_without_samples"]) == (5, 164, 159)
+    assert "tasks_without_samples" not in summary and summary["scored_over"] == "tasks with samples"
+    assert "159 of 164 tasks have no samples; pass@k is the mean over the 5 tasks with samples" in err
+    assert "HumanEval/100" not in err  # counted, not listed
+
+
+def test_printed_pass_at_k_is_rounded() -> None:
+    from codesim.cli.evaluate_cmd import rounded_scores
+
+    summary = {"pass@1": 0.19999999999999996, "pass@10": None, "n_tasks": 3, "ratio": 0.123456789}
+    assert rounded_scores(summary) == {"pass@1": 0.2, "pass@10": None, "n_tasks": 3, "ratio": 0.123456789}

@@ -64,7 +64,7 @@ def _run(server: FakeLLMServer, home: Path, out: Path, dataset: str, data: Path,
 def _evaluate(home: Path, dataset: str, data: Path, results: Path) -> tuple[dict, list[dict]]:
     done = _codesim(home, "evaluate", "--dataset", dataset, "--data-file", str(data), "--samples", str(results))
     assert done.returncode == 0, done.stderr
-    verdicts = results.with_name("results_results.jsonl")
+    verdicts = results.with_name("results.eval.jsonl")
     return json.loads(done.stdout.strip().splitlines()[-1]), read_lines(verdicts)
 
 

@@ -76,7 +76,8 @@ def summarize(
     ks: Sequence[int],
     which: str,
 ) -> dict[str, Any]:
-    """The summary object: counts, pass@k for each k (None, with the reason, where some task lacks samples)."""
+    """The summary object: counts, pass@k for each k (None, with the reason, where some task lacks
+    samples), averaged over the tasks that have samples; tasks without any are counted."""
     counts: dict[str, tuple[int, int]] = {}
     for verdict in verdicts:
         if verdict.status == UNKNOWN_TASK:
@@ -98,5 +99,6 @@ def summarize(
     unknown = sorted({v.sample.task_id for v in verdicts if v.status == UNKNOWN_TASK})
     summary["unknown_task_ids"] = unknown
     summary["n_dataset_tasks"] = len(problems)
-    summary["tasks_without_samples"] = [task for task in problems if task not in counts]
+    summary["n_tasks_without_samples"] = sum(1 for task in problems if task not in counts)
+    summary["scored_over"] = "tasks with samples"  # pass@k is the mean over n_tasks, not n_dataset_tasks
     return summary

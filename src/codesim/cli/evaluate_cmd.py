@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import sys
@@ -13,8 +14,9 @@ from typing import Any
 from codesim.atomic import write_jsonl_atomically
 from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
 from codesim.benchmarks.evaluation import SampleVerdict, evaluate_samples, summarize
-from codesim.cli.parser import csv_list, positive_int
+from codesim.cli.parser import csv_list, memory_mb, positive_float, positive_int
 from codesim.errors import UsageError
+from codesim.problems import Problem
 from codesim.samples import read_samples
 
 
@@ -30,7 +32,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--k", default="1", help="comma-separated k values for pass@k")
     parser.add_argument("--tests", choices=("hidden", "visible"), default="hidden")
     parser.add_argument("--workers", type=positive_int, default=None, help="parallel sandbox workers (default: CPUs)")
-    parser.add_argument("--out", default=None, help="per-sample verdicts JSONL (default: next to the samples)")
+    parser.add_argument(
+        "--timeout", type=positive_float, default=None, metavar="S", help="seconds per test run (default: the dataset's)"
+    )
+    parser.add_argument(
+        "--memory-mb", type=memory_mb, default=None, metavar="M", help="memory per test run in MB (default: the dataset's)"
+    )
+    parser.add_argument(
+        "--out", default=None, help="per-sample verdicts JSONL (default: <samples>.eval.jsonl next to the samples)"
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -46,10 +56,20 @@ def parse_ks(text: str) -> list[int]:
 
 
 def default_out_path(samples: Path, which: str) -> Path:
-    """`dir/samples.jsonl` -> `dir/samples_results.jsonl` (`_visible_results` for visible tests)."""
+    """`dir/samples.jsonl` -> `dir/samples.eval.jsonl` (`samples.visible.eval.jsonl` for visible tests)."""
     stem = samples.name[: -len(".jsonl")] if samples.name.endswith(".jsonl") else samples.stem
-    suffix = "_results.jsonl" if which == "hidden" else "_visible_results.jsonl"
+    suffix = ".eval.jsonl" if which == "hidden" else ".visible.eval.jsonl"
     return samples.with_name(stem + suffix)
+
+
+def with_limits(problem: Problem, timeout_s: float | None, memory: int | None) -> Problem:
+    """`problem` with its test-run limits replaced where given."""
+    changes: dict[str, Any] = {}
+    if timeout_s is not None:
+        changes["time_limit_s"] = timeout_s
+    if memory is not None:
+        changes["memory_mb"] = memory
+    return dataclasses.replace(problem, public=dataclasses.replace(problem.public, **changes)) if changes else problem
 
 
 async def _run(problems, samples, which: str, workers: int | None) -> list[SampleVerdict]:
@@ -79,7 +99,7 @@ def handle(args: argparse.Namespace) -> int:
     samples_path = Path(args.samples)
     samples = read_samples(samples_path)
     problems = {
-        p.task_id: p
+        p.task_id: with_limits(p, args.timeout, args.memory_mb)
         for p in load_problems(
             args.dataset, args.data_file, fmt=args.fmt, start_date=args.start_date, end_date=args.end_date
         )
@@ -90,8 +110,16 @@ def handle(args: argparse.Namespace) -> int:
     summary = summarize(args.dataset, problems, verdicts, ks, args.tests)
     summary["out"] = str(out_path)
     _print_notes(summary)
-    print(json.dumps(summary))
+    print(json.dumps(rounded_scores(summary)))
     return 0
+
+
+def rounded_scores(summary: dict[str, Any], digits: int = 4) -> dict[str, Any]:
+    """`summary` with its pass@k values rounded (no `0.19999999999999996`)."""
+    return {
+        key: round(value, digits) if key.startswith("pass@") and isinstance(value, float) else value
+        for key, value in summary.items()
+    }
 
 
 def _print_notes(summary: dict[str, Any]) -> None:
@@ -99,9 +127,13 @@ def _print_notes(summary: dict[str, Any]) -> None:
     unknown = summary["unknown_task_ids"]
     if unknown:
         print(f"codesim: {len(unknown)} task id(s) not in {summary['dataset']}: {_first(unknown)}", file=sys.stderr)
-    missing = summary["tasks_without_samples"]
+    missing = summary["n_tasks_without_samples"]
     if missing:
-        print(f"codesim: {len(missing)} task(s) have no samples and are not scored: {_first(missing)}", file=sys.stderr)
+        print(
+            f"codesim: {missing} of {summary['n_dataset_tasks']} tasks have no samples; pass@k is the mean over "
+            f"the {summary['n_tasks']} tasks with samples",
+            file=sys.stderr,
+        )
     for key, tasks in summary.get("tasks_short_of_k", {}).items():
         print(f"codesim: {key} not computed: {len(tasks)} task(s) have fewer samples: {_first(tasks)}", file=sys.stderr)
 
