@@ -10,8 +10,10 @@ from pathlib import Path
 CODESIM = [sys.executable, "-m", "codesim"]
 
 
-def codesim_exec(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*CODESIM, "exec", *args], capture_output=True, text=True, timeout=180)
+def codesim_exec(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`codesim exec ARGS`; its stdin is a pipe holding `stdin`, else /dev/null."""
+    feed = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
+    return subprocess.run([*CODESIM, "exec", *args], capture_output=True, text=True, timeout=180, **feed)
 
 
 def test_runs_a_program_with_stdin_and_prints_one_json_object(tmp_path: Path) -> None:
@@ -48,3 +50,27 @@ def test_usage_errors_exit_non_zero_with_one_line(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "cannot read program file" in missing.stderr
     bad_timeout = codesim_exec(str(program), "--language", "python", "--timeout", "0")
     assert bad_timeout.returncode == 2
+
+
+SUM_CPP = "#include <iostream>\nint main(){int n,s=0,x;std::cin>>n;while(n--){std::cin>>x;s+=x;}std::cout<<s<<std::endl;}\n"
+
+
+def test_stdin_from_a_pipe_and_the_language_from_the_extension(tmp_path: Path) -> None:
+    program = tmp_path / "sum.cpp"
+    program.write_text(SUM_CPP)
+    piped = codesim_exec(str(program), stdin="2\n5 5\n")  # printf '2\n5 5\n' | codesim exec sum.cpp
+    assert piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout)["stdout"] == "10\n"
+    dashed = codesim_exec(str(program), "--stdin", "-", "--language", "cpp", stdin="3\n1 2 3\n")
+    assert json.loads(dashed.stdout)["stdout"] == "6\n"
+    nothing = codesim_exec(str(program))  # stdin is /dev/null: the program reads nothing
+    assert json.loads(nothing.stdout)["stdout"] == "0\n"
+
+
+def test_an_unknown_extension_without_language_is_a_usage_error(tmp_path: Path) -> None:
+    program = tmp_path / "prog.txt"
+    program.write_text("print(1)\n")
+    result = codesim_exec(str(program))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "cannot tell the language of" in result.stderr and "pass --language" in result.stderr
