@@ -140,5 +140,9 @@ def test_a_run_on_a_reasoning_model_records_its_reasoning_tokens(tmp_path: Path)
     assert request.body["reasoning_effort"] == "low" and "temperature" not in request.body
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["reasoning_tokens"] == 100 and summary["pass@1"] == 1.0
+    # o4-mini at $1.10 / $4.40 per million tokens (the reasoning tokens are billed as completion)
+    expected = (summary["prompt_tokens"] * 1.10 + summary["completion_tokens"] * 4.40) / 1e6
+    assert summary["cost_usd"] == pytest.approx(expected, abs=1e-6) and summary["completion_tokens"] > 100
+    assert "cost at list prices" in done.stdout and "reasoning tokens" in done.stdout
     config = json.loads((tmp_path / "out" / "config.json").read_text(encoding="utf-8"))
     assert config["model"]["reasoning_effort"] == "low"

@@ -9,7 +9,7 @@ from run_fixtures import codesim_records, write_run
 
 from codesim.report.aggregates import comparisons, outcome_bucket, run_stats, task_verdict, wilson_interval
 from codesim.report.loading import load_runs
-from codesim.report.prices import cost_usd, price_for
+from codesim.pricing import cost_usd, price_for
 
 
 def test_wilson_interval_known_values() -> None:
@@ -79,6 +79,17 @@ def test_comparison_of_two_runs(two_runs: list[Path]) -> None:
     assert comparison.only_a == ["HumanEval/1"]
     assert comparison.only_b == ["HumanEval/2"]
     assert comparison.neither == ["HumanEval/10"]  # /3 and /4 are not in the direct run
+
+
+def test_every_provider_default_model_has_a_dated_sourced_price() -> None:
+    from codesim.llm.factory import DEFAULT_MODELS
+    from codesim.pricing import SOURCES
+
+    hosted = {provider: model for provider, model in DEFAULT_MODELS.items() if provider != "local"}
+    assert set(hosted) == set(SOURCES)
+    for provider, model in hosted.items():
+        assert price_for(model) is not None, model
+        assert SOURCES[provider].url.startswith("https://") and len(SOURCES[provider].read) == 7
 
 
 def test_prices() -> None:

@@ -10,6 +10,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 from run_fixtures import HOSTILE, HUMANEVAL_FILE, codesim_records, write_run
 
+from codesim.pricing import PRICES_AS_OF
 from codesim.report import build_report, write_report
 
 
@@ -33,7 +34,7 @@ def test_model_text_is_escaped(page: str) -> None:
 def test_overview_numbers(page: str) -> None:
     assert "not scored" in page and "50.0%" in page  # pass@1: CodeSIM has a provider error, direct 2 of 4
     assert "12.3%" not in page  # summary.json's pass@1 is not the one shown
-    assert "2025-01" in page  # the price table's date next to the cost
+    assert PRICES_AS_OF in page  # the price table's dates next to the cost
     assert ">0.0020<" in page  # gpt-4o-mini: 6000 x $0.15 + 1800 x $0.60 per million tokens
     assert ">42.5<" in page  # the CodeSIM run's wall time from summary.json
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from codesim.llm.factory import ModelConfig
 from codesim.runner.config import RunConfig, model_section
 from codesim.runner.summary import build_summary
@@ -83,3 +85,14 @@ def test_complete_run_with_a_failed_sample_is_not_complete_and_not_scored() -> N
 def test_nothing_finished_yet() -> None:
     summary = build_summary(CONFIG, [], n_selected=5, stopped="budget")
     assert summary["n_samples"] == 0 and summary["pass@1"] is None and summary["visible_pass_rate"] is None
+
+
+def test_cost_at_list_prices_of_all_and_of_new_tokens() -> None:
+    gpt = RunConfig("humaneval", "codesim", {}, model_section(ModelConfig(provider="openai", model="gpt-4o")))
+    summary = build_summary(gpt, [_line("A", 0, True)], n_selected=1, stopped="complete")
+    # 100 prompt + 10 completion tokens at $2.50 / $10 per million; 60 + 4 of them new
+    assert summary["cost_usd"] == pytest.approx((100 * 2.50 + 10 * 10.0) / 1e6)
+    assert summary["new_cost_usd"] == pytest.approx((60 * 2.50 + 4 * 10.0) / 1e6)
+    assert summary["prices_as_of"]
+    local = build_summary(CONFIG, [_line("A", 0, True)], n_selected=1, stopped="complete")  # model "m": no price
+    assert (local["cost_usd"], local["new_cost_usd"], local["prices_as_of"]) == (None, None, None)

@@ -10,7 +10,7 @@ from itertools import combinations
 from typing import Any
 
 from codesim.report.loading import RunData
-from codesim.report.prices import cost_usd
+from codesim.pricing import cost_usd
 
 Z_95 = 1.959963984540054
 _PASS_KEY = re.compile(r"^pass@(\d+)$")

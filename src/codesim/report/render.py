@@ -12,7 +12,7 @@ from codesim import __version__
 from codesim.report.aggregates import Comparison, RunStats
 from codesim.report.charts import Chart, plotly_js
 from codesim.report.highlight import highlight_css
-from codesim.report.prices import PRICES_AS_OF
+from codesim.pricing import PRICES_AS_OF
 from codesim.report.tasks import TaskView
 
 

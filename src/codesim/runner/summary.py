@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codesim.metrics import pass_at_ks
+from codesim.pricing import PRICES_AS_OF, cost_usd
 from codesim.runner.config import RunConfig
 from codesim.runner.records import STATUS_ERROR
 
@@ -75,12 +76,29 @@ def build_summary(
         "without_visible_tests": sum(1 for r in records if r.get("visible_tests") == 0),
         "errors": errors,
         **totals,
+        **_costs(config.model_name, totals),
         "seconds": round(sum(float(r.get("seconds", 0.0)) for r in records), 3),
         "wall_seconds": round(wall_seconds, 3),
         "hidden_seconds": round(sum(float(r.get("hidden_seconds", 0.0)) for r in records), 3),
         "outcomes": dict(Counter(str(r.get("outcome", "")) for r in records).most_common()),
         "statuses": dict(Counter(str(r["status"]) for r in records).most_common()),
     }
+
+
+def _costs(model: str, totals: dict[str, int]) -> dict[str, Any]:
+    """Estimated USD at list prices: `cost_usd` of every token (what the samples cost without the
+    cache), `new_cost_usd` of this run's new calls; None for a model without a list price."""
+    every = cost_usd(model, totals["prompt_tokens"], totals["completion_tokens"])
+    new = cost_usd(model, totals["new_prompt_tokens"], totals["new_completion_tokens"])
+    return {
+        "cost_usd": None if every is None else round(every, 6),
+        "new_cost_usd": None if new is None else round(new, 6),
+        "prices_as_of": PRICES_AS_OF if every is not None else None,
+    }
+
+
+def _dollars(value: float | None) -> str:
+    return "unknown (no list price for this model)" if value is None else f"${value:.4f}"
 
 
 def _percent(value: float | None) -> str:
@@ -104,6 +122,13 @@ def print_summary(summary: dict[str, Any], out_dir: str, console: Console) -> No
     table.add_row(
         "tokens",
         f"{summary['prompt_tokens']} prompt + {summary['completion_tokens']} completion; {new} new, {cached} cached",
+    )
+    if summary.get("reasoning_tokens"):
+        table.add_row("reasoning tokens", f"{summary['reasoning_tokens']} (part of the completion tokens)")
+    cost = summary.get("cost_usd")
+    table.add_row(
+        "cost at list prices",
+        _dollars(cost) + (f"; new calls {_dollars(summary['new_cost_usd'])} (prices of {summary['prices_as_of']})" if cost is not None else ""),
     )
     table.add_row("seconds (sum over samples)", f"{summary['seconds']:.1f}")
     table.add_row("wall time (all invocations)", f"{summary.get('wall_seconds', 0.0):.1f} s")
