@@ -27,7 +27,9 @@ from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
 from codesim.execution import normalize_language
-from codesim.llm.factory import DEFAULT_CONCURRENCY, DEFAULT_REMOTE_CONCURRENCY, ModelConfig
+from codesim.llm.factory import DEFAULT_CONCURRENCY, DEFAULT_REMOTE_CONCURRENCY, ModelConfig, chat_params
+from codesim.pricing import PRICES_AS_OF
+from codesim.runner.dry_run import ASSUMED_COMPLETION_TOKENS, Estimate, estimate
 from codesim.problems import Problem
 from codesim.runner.backends import BACKEND_NAMES, BackendOptions, open_backend
 from codesim.runner.config import RunConfig, default_out_dir, model_section
@@ -109,6 +111,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="--backend ray: sample workers (Ray actors) to start (default: one per node)",
     )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the tasks, model calls and tokens the run would need (best and worst case) and their cost at "
+        "list prices, without calling a model or writing anything",
+    )
     add_strategy_options(parser)
     add_model_options(parser)
     parser.set_defaults(handler=handle)
@@ -172,6 +180,26 @@ async def _execute(
         )
 
 
+def print_estimate(found: Estimate, config: RunConfig) -> None:
+    """The --dry-run report on stdout."""
+    best, worst = found.best, found.worst
+    best_cost, worst_cost = found.cost(best), found.cost(worst)
+    cost = (
+        f"${best_cost:.4f} to ${worst_cost:.4f} (list prices of {PRICES_AS_OF})"
+        if best_cost is not None and worst_cost is not None
+        else f"unknown (no list price for {found.model})"
+    )
+    print(
+        f"dry run, no model called: {config.dataset} with {config.strategy} on {config.provider}/{found.model}\n"
+        f"  tasks:             {found.tasks} x {found.samples} sample(s)\n"
+        f"  model calls:       {best.calls} (every first code passes) to {worst.calls} (none passes)\n"
+        f"  prompt tokens:     {best.prompt_tokens} to {worst.prompt_tokens}\n"
+        f"  completion tokens: {best.completion_tokens} to {worst.completion_tokens} "
+        f"(assuming {ASSUMED_COMPLETION_TOKENS} per call)\n"
+        f"  cost:              {cost}"
+    )
+
+
 def exit_status(outcome: RunOutcome) -> int:
     """The exit status of a finished invocation (see the module docstring)."""
     if outcome.reason is StopReason.COMPLETE and outcome.summary.get("errors"):
@@ -226,6 +254,9 @@ def handle(args: argparse.Namespace) -> int:
     )
     problems = in_language(select_problems(problems, args.task_ids, args.limit), language)
     config = _run_config(args, strategy, model_config, language, concurrency)
+    if args.dry_run:
+        print_estimate(estimate(strategy, [p.public for p in problems], chat_params(model_config), config.samples), config)
+        return 0
     if config.samples > 1 and model_config.temperature == 0:
         print(
             "codesim: note: --samples > 1 at temperature 0 draws near-identical samples; consider --temperature 0.8",

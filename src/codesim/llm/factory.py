@@ -126,14 +126,10 @@ def create_provider(config: ModelConfig) -> Provider:
     return _BUILDERS[config.provider](config)
 
 
-def build_chat_model(config: ModelConfig, cache: ResponseCache | None = None) -> ChatModel:
-    """A ready ChatModel: provider, default parameters, cache (unless disabled), limits."""
-    model = resolve_model_name(config)
-    provider = create_provider(config)
-    if cache is None and config.use_cache and cache_enabled_by_env():
-        cache = ResponseCache()
-    params = ChatParams(
-        model=model,
+def chat_params(config: ModelConfig) -> ChatParams:
+    """The default parameters of every call made under `config`."""
+    return ChatParams(
+        model=resolve_model_name(config),
         temperature=config.temperature,
         top_p=config.top_p,
         max_tokens=config.max_tokens,
@@ -142,6 +138,14 @@ def build_chat_model(config: ModelConfig, cache: ResponseCache | None = None) ->
         thinking_budget=config.thinking_budget,
         extra_body=json.dumps(config.extra_body, sort_keys=True) if config.extra_body else None,
     )
+
+
+def build_chat_model(config: ModelConfig, cache: ResponseCache | None = None) -> ChatModel:
+    """A ready ChatModel: provider, default parameters, cache (unless disabled), limits."""
+    params = chat_params(config)
+    provider = create_provider(config)
+    if cache is None and config.use_cache and cache_enabled_by_env():
+        cache = ResponseCache()
     concurrency = config.max_concurrency or DEFAULT_CONCURRENCY.get(config.provider, DEFAULT_REMOTE_CONCURRENCY)
     return ChatModel(
         provider,

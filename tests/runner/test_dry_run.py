@@ -1,0 +1,71 @@
+"""`codesim run --dry-run` against the counts of a real run of the same command on the fake server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from runner_support import answers_by_marker
+
+from codesim.llm.tokens import estimate_tokens
+from codesim.testing.fake_llm import FakeLLMServer
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+HUMANEVAL = DATA / "humaneval" / "HumanEval.jsonl"
+pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"benchmark data not found at {DATA}")
+
+
+def codesim_run(tmp_path: Path, base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
+    argv += ["--provider", "openai", "--base-url", base_url, "--model", "gpt-4o", "--limit", "4", *extra]
+    env = {**os.environ, "CODESIM_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": "x"}
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+
+
+def dry_counts(stdout: str) -> dict[str, tuple[int, int]]:
+    """`{"model calls": (best, worst), ...}` from the dry-run report."""
+    counts = {}
+    for name in ("model calls", "prompt tokens", "completion tokens"):
+        best, worst = re.search(rf"{name}:\s+(\d+)\D+?(\d+)", stdout).groups()  # type: ignore[union-attr]
+        counts[name] = (int(best), int(worst))
+    return counts
+
+
+def canonical_answers(count: int) -> dict[str, str]:
+    rows = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:count]]
+    return {f"def {row['entry_point']}(": row["prompt"] + row["canonical_solution"] for row in rows}
+
+
+def test_dry_run_of_direct_predicts_the_real_calls_and_prompt_tokens(tmp_path: Path) -> None:
+    with FakeLLMServer(answers_by_marker(canonical_answers(4))) as server:
+        dry = codesim_run(tmp_path, server.openai_base_url, "--strategy", "direct", "--samples", "2", "--dry-run")
+        assert dry.returncode == 0, dry.stderr
+        assert server.requests == [] and not (tmp_path / "runs").exists()  # no model called, nothing written
+        real = codesim_run(tmp_path, server.openai_base_url, "--strategy", "direct", "--samples", "2", "--temperature", "0.8")
+        assert real.returncode == 0, real.stderr
+        requests = server.requests
+    counts = dry_counts(dry.stdout)
+    assert counts["model calls"] == (len(requests), len(requests)) == (8, 8)
+    sent = sum(estimate_tokens(text) for request in requests for _, text in request.messages)
+    assert counts["prompt tokens"] == (sent, sent)  # the very prompts the real run sent
+    assert "tasks:             4 x 2 sample(s)" in dry.stdout and "cost:              $" in dry.stdout
+
+
+def test_dry_run_of_codesim_brackets_the_real_run(tmp_path: Path) -> None:
+    with FakeLLMServer(answers_by_marker(canonical_answers(4))) as server:
+        dry = codesim_run(tmp_path, server.openai_base_url, "--strategy", "codesim", "--dry-run")
+        real = codesim_run(tmp_path, server.openai_base_url, "--strategy", "codesim", "--out", str(tmp_path / "out"))
+        assert real.returncode == 0, real.stderr
+        calls = len(server.requests)
+    (best_calls, worst_calls) = dry_counts(dry.stdout)["model calls"]
+    assert (best_calls, worst_calls) == (4 * 3, 4 * 5 * 8)  # plan, simulation, code; 5 plans x (3 + 5 debug rounds)
+    assert best_calls <= calls <= worst_calls
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    best_prompt, worst_prompt = dry_counts(dry.stdout)["prompt tokens"]
+    print(f"dry run: {best_calls}-{worst_calls} calls, {best_prompt}-{worst_prompt} prompt tokens; "
+          f"real: {calls} calls, {summary['prompt_tokens']} prompt tokens (fake server counts words)")
