@@ -12,7 +12,7 @@ try:
     from google import genai
     from google.genai import errors as genai_errors
     from google.genai import types as genai_types
-except ModuleNotFoundError:  # optional extra
+except ImportError:  # optional extra (ImportError: `google` may be a namespace of other packages)
     genai = None  # type: ignore[assignment]
 
 
