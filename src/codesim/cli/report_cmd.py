@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Write the report and print its path."""
-    from codesim.report import write_report  # plotly is imported only when a report is made
+    from codesim.report import write_report  # imported only when a report is made
 
     output = write_report(args.run_dirs, args.output)
     print(f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)

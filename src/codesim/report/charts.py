@@ -1,17 +1,21 @@
-"""The overview's Plotly charts, as HTML fragments that share one inlined plotly.js."""
+"""The overview's charts as inline SVG: no chart library in the page (a report of 10 tasks stays
+well under 1 MB), drawn at a fixed view box that scales to its figure, hover text in `<title>`."""
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import escape
 
-import plotly.graph_objects as go
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
 from codesim.report.aggregates import RunStats
 
+WIDTH, HEIGHT = 480, 300
+LEFT, RIGHT, TOP, BOTTOM = 64, 12, 12, 72  # plot margins inside the view box
 _BOXPOINTS_ALL_UP_TO = 200
-_CONFIG = {"displaylogo": False, "responsive": True}
+_SERIES_COLOURS = ("#0969da", "#8c959f")
 
 
 @dataclass
@@ -24,95 +28,204 @@ class Chart:
     html: Markup
 
 
-def plotly_js() -> Markup:
-    """plotly.js itself, to inline once in the page."""
-    return Markup(get_plotlyjs())
+@dataclass(frozen=True)
+class _Axes:
+    """A plot area with a linear y axis from 0 to `top` and one slot per x label."""
+
+    labels: Sequence[str]
+    top: float
+
+    @property
+    def slot(self) -> float:
+        return (WIDTH - LEFT - RIGHT) / max(1, len(self.labels))
+
+    def x(self, index: int) -> float:
+        """The centre of slot `index`."""
+        return LEFT + self.slot * (index + 0.5)
+
+    def y(self, value: float) -> float:
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / self.top if self.top else 1)
+
+    def draw(self, y_title: str, tick: Callable[[float], str]) -> list[str]:
+        parts = []
+        for step in range(5):
+            value = self.top * step / 4
+            y = self.y(value)
+            parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
+            parts.append(f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick(value)}</text>')
+        for index, label in enumerate(self.labels):
+            short = label if len(label) <= 22 else label[:21] + "…"
+            parts.append(
+                f'<text class="label" x="{self.x(index):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
+                f"<title>{escape(label)}</title>{escape(short)}</text>"
+            )
+        middle = TOP + (HEIGHT - TOP - BOTTOM) / 2
+        parts.append(
+            f'<text class="axis-title" transform="translate(14 {middle:.1f}) rotate(-90)" text-anchor="middle">'
+            f"{escape(y_title)}</text>"
+        )
+        return parts
 
 
-def _fragment(fig: go.Figure, dom_id: str, y_title: str) -> Markup:
-    fig.update_layout(
-        template="plotly_white",
-        height=340,
-        margin={"l": 60, "r": 20, "t": 20, "b": 80},
-        yaxis_title=y_title,
-        legend={"orientation": "h", "y": -0.25},
-        font={"size": 12},
-    )
+def _nice_top(value: float) -> float:
+    """A round axis maximum at or above `value`."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** len(str(int(value))) / 10
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * magnitude >= value:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def _legend(items: Sequence[tuple[str, str]]) -> list[str]:
+    """Colour keys in rows below the x labels."""
+    parts, x, y = [], float(LEFT), HEIGHT - BOTTOM + 30
+    for name, colour in items:
+        width = 24 + 6 * len(name)
+        if x + width > WIDTH - RIGHT and x > LEFT:
+            x, y = float(LEFT), y + 14
+        parts.append(f'<rect class="key" x="{x:.0f}" y="{y}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text class="legend" x="{x + 14:.0f}" y="{y + 9}">{escape(name)}</text>')
+        x += width
+    return parts
+
+
+def _svg(dom_id: str, title: str, parts: list[str]) -> Markup:
+    body = "".join(parts)
     return Markup(
-        fig.to_html(full_html=False, include_plotlyjs=False, div_id=dom_id, config=_CONFIG, default_width="100%")
+        f'<svg id="{dom_id}" class="chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}" preserveAspectRatio="xMidYMid meet">{body}</svg>'
     )
+
+
+def _percent_tick(value: float) -> str:
+    return f"{value:.0f}%"
+
+
+def _count_tick(value: float) -> str:
+    """`37.5k`, `12.5`, `4`."""
+    scaled, suffix = (value / 1000, "k") if value >= 1000 else (value, "")
+    return f"{scaled:.1f}".rstrip("0").rstrip(".") + suffix
 
 
 def pass1_chart(stats: list[RunStats]) -> Chart:
-    """pass@1 per run with its 95% Wilson interval over tasks."""
-    labels = [s.run.short_name for s in stats]
-    values = [100 * (s.pass_at.get("pass@1") or 0.0) for s in stats]
-    intervals = [s.pass1_interval or (v / 100, v / 100) for s, v in zip(stats, values)]  # None: not scored
-    fig = go.Figure(
-        go.Bar(
-            x=labels,
-            y=values,
-            text=[f"{v:.1f}%" if s.pass1_interval else "not scored" for s, v in zip(stats, values)],
-            textposition="inside",
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": [100 * high - v for (_, high), v in zip(intervals, values)],
-                "arrayminus": [v - 100 * low for (low, _), v in zip(intervals, values)],
-            },
-            hovertemplate="%{x}<br>pass@1 %{y:.1f}%<extra></extra>",
+    """pass@1 per run with its 95% Wilson interval over tasks (the whisker is drawn for every
+    scored run, also when the interval is narrow)."""
+    axes = _Axes([s.run.short_name for s in stats], 100.0)
+    parts = axes.draw("pass@1 (%)", _percent_tick)
+    half = axes.slot * 0.3
+    for index, s in enumerate(stats):
+        x = axes.x(index)
+        score = s.pass_at.get("pass@1")
+        if score is None or s.pass1_interval is None:
+            parts.append(f'<text class="note" x="{x:.1f}" y="{axes.y(4):.1f}" text-anchor="middle">not scored</text>')
+            continue
+        low, high = (100 * bound for bound in s.pass1_interval)
+        top = axes.y(100 * score)
+        parts.append(
+            f'<rect class="pass-bar" x="{x - half:.1f}" y="{top:.1f}" width="{2 * half:.1f}" '
+            f'height="{axes.y(0) - top:.1f}" fill="{_SERIES_COLOURS[0]}"><title>{escape(s.run.short_name)}: '
+            f"pass@1 {100 * score:.1f}% (95% interval {low:.1f}–{high:.1f}%)</title></rect>"
         )
-    )
-    fig.update_yaxes(range=[0, 100])
+        cap = min(8.0, half / 2)
+        y_low, y_high = axes.y(low), axes.y(high)
+        parts.append(
+            f'<g class="whisker"><line x1="{x:.1f}" x2="{x:.1f}" y1="{y_low:.1f}" y2="{y_high:.1f}"/>'
+            f'<line x1="{x - cap:.1f}" x2="{x + cap:.1f}" y1="{y_low:.1f}" y2="{y_low:.1f}"/>'
+            f'<line x1="{x - cap:.1f}" x2="{x + cap:.1f}" y1="{y_high:.1f}" y2="{y_high:.1f}"/></g>'
+        )
+        inside = axes.y(0) - top > 18
+        parts.append(
+            f'<text class="value{" inside" if inside else ""}" x="{x - half + 4:.1f}" '
+            f'y="{top + 14 if inside else top - 4:.1f}">{100 * score:.1f}%</text>'
+        )
     return Chart(
         "chart-pass1",
         "pass@1 per run",
-        "Bars: pass@1 over tasks. Whiskers: 95% Wilson score interval with the number of tasks as n.",
-        _fragment(fig, "chart-pass1", "pass@1 (%)"),
+        "Bars: pass@1 over tasks. Whiskers: 95% Wilson score interval with the number of tasks as n. "
+        "A run with samples that failed at the provider is not scored.",
+        _svg("chart-pass1", "pass@1 per run", parts),
     )
+
+
+def _stacked_bars(
+    dom_id: str, title: str, y_title: str, labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[float]]],
+    hover: Callable[[str, str, float], str],
+) -> Markup:
+    """Bars stacked from `series` of (name, colour, one value per label), with a legend."""
+    totals = [sum(values[i] for _, _, values in series) for i in range(len(labels))]
+    axes = _Axes(labels, _nice_top(max(totals, default=0.0)))
+    parts = axes.draw(y_title, _count_tick)
+    half = axes.slot * 0.3
+    for index, label in enumerate(labels):
+        base = 0.0
+        for name, colour, values in series:
+            value = values[index]
+            if value <= 0:
+                continue
+            top, bottom = axes.y(base + value), axes.y(base)
+            parts.append(
+                f'<rect class="segment" x="{axes.x(index) - half:.1f}" y="{top:.1f}" width="{2 * half:.1f}" '
+                f'height="{bottom - top:.1f}" fill="{colour}"><title>{escape(hover(label, name, value))}</title></rect>'
+            )
+            base += value
+    parts += _legend([(name, colour) for name, colour, _ in series])
+    return _svg(dom_id, title, parts)
 
 
 def tokens_per_solved_chart(stats: list[RunStats]) -> Chart:
     """Prompt and completion tokens of the whole run per task it solved."""
-    labels = [s.run.short_name for s in stats]
-    fig = go.Figure()
-    for name, attr in (("prompt", "prompt_tokens"), ("completion", "completion_tokens")):
-        fig.add_trace(
-            go.Bar(
-                name=name,
-                x=labels,
-                y=[getattr(s, attr) / s.solved if s.solved else None for s in stats],
-                hovertemplate=f"%{{x}}<br>{name} tokens per solved task %{{y:,.0f}}<extra></extra>",
-            )
-        )
-    fig.update_layout(barmode="stack")
+    series = [
+        (name, colour, [getattr(s, attr) / s.solved if s.solved else 0.0 for s in stats])
+        for (name, attr), colour in zip((("prompt", "prompt_tokens"), ("completion", "completion_tokens")), _SERIES_COLOURS)
+    ]
+    html = _stacked_bars(
+        "chart-tokens", "Tokens per solved task", "tokens per solved task", [s.run.short_name for s in stats], series,
+        lambda run, name, value: f"{run}: {value:,.0f} {name} tokens per solved task",
+    )
     return Chart(
         "chart-tokens",
         "Tokens per solved task",
         "All tokens of the run (cache hits included) divided by pass@1 x tasks; no bar when nothing was solved.",
-        _fragment(fig, "chart-tokens", "tokens per solved task"),
+        html,
     )
+
+
+def _box(axes: _Axes, index: int, values: Sequence[int], name: str) -> list[str]:
+    x, half = axes.x(index), axes.slot * 0.25
+    if len(values) >= 2:
+        q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    else:
+        q1 = median = q3 = float(values[0])
+    low, high = min(values), max(values)
+    summary = f"{name}: median {median:g}, quartiles {q1:g}–{q3:g}, range {low}–{high} ({len(values)} samples)"
+    parts = [
+        f'<g class="box"><title>{escape(summary)}</title>'
+        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{axes.y(low):.1f}" y2="{axes.y(high):.1f}"/>'
+        f'<rect x="{x - half:.1f}" y="{axes.y(q3):.1f}" width="{2 * half:.1f}" '
+        f'height="{max(1.0, axes.y(q1) - axes.y(q3)):.1f}" fill="#ddf4ff"/>'
+        f'<line class="median" x1="{x - half:.1f}" x2="{x + half:.1f}" y1="{axes.y(median):.1f}" y2="{axes.y(median):.1f}"/></g>'
+    ]
+    if len(values) <= _BOXPOINTS_ALL_UP_TO:  # every sample as a point, spread sideways in a fixed pattern
+        for number, value in enumerate(values):
+            offset = ((number * 7919) % 17 - 8) / 8 * half * 0.8
+            parts.append(f'<circle class="point" cx="{x + offset:.1f}" cy="{axes.y(value):.1f}" r="2"/>')
+    return parts
 
 
 def calls_chart(stats: list[RunStats]) -> Chart:
     """Distribution of LLM calls per task sample, one box per run."""
-    fig = go.Figure()
-    for s in stats:
-        fig.add_trace(
-            go.Box(
-                y=s.calls_per_sample,
-                name=s.run.short_name,
-                boxpoints="all" if len(s.calls_per_sample) <= _BOXPOINTS_ALL_UP_TO else "outliers",
-                jitter=0.4,
-                pointpos=0,
-            )
-        )
-    fig.update_layout(showlegend=False)
+    axes = _Axes([s.run.short_name for s in stats], _nice_top(max((max(s.calls_per_sample, default=0) for s in stats), default=0)))
+    parts = axes.draw("LLM calls", _count_tick)
+    for index, s in enumerate(stats):
+        if s.calls_per_sample:
+            parts += _box(axes, index, s.calls_per_sample, s.run.short_name)
     return Chart(
         "chart-calls",
         "LLM calls per task",
-        "One point per task sample.",
-        _fragment(fig, "chart-calls", "LLM calls"),
+        "Box: quartiles and median; line: fewest to most calls; one point per task sample (up to 200).",
+        _svg("chart-calls", "LLM calls per task", parts),
     )
 
 
@@ -132,28 +245,19 @@ def outcome_colour(label: str) -> str:
 
 def outcomes_chart(stats: list[RunStats]) -> Chart:
     """How the samples of planning/debugging runs ended, stacked per run."""
-    labels = [s.run.short_name for s in stats]
     buckets = list(dict.fromkeys(label for s in stats for label in s.outcomes))
-    fig = go.Figure()
-    for bucket in buckets:
-        counts = [s.outcomes.get(bucket, (0, 0)) for s in stats]
-        fig.add_trace(
-            go.Bar(
-                name=bucket,
-                marker_color=outcome_colour(bucket),
-                x=labels,
-                y=[n for n, _ in counts],
-                customdata=[c for _, c in counts],
-                hovertemplate=f"%{{x}}<br>{bucket}: %{{y}} samples, %{{customdata}} pass the hidden tests<extra></extra>",
-            )
-        )
-    fig.update_layout(barmode="stack")
+    passed = {(s.run.short_name, b): s.outcomes.get(b, (0, 0))[1] for s in stats for b in buckets}
+    series = [(b, outcome_colour(b), [float(s.outcomes.get(b, (0, 0))[0]) for s in stats]) for b in buckets]
+    html = _stacked_bars(
+        "chart-outcomes", "How tasks were solved", "task samples", [s.run.short_name for s in stats], series,
+        lambda run, bucket, n: f"{run}: {bucket}: {n:.0f} samples, {passed[(run, bucket)]} pass the hidden tests",
+    )
     return Chart(
         "chart-outcomes",
         "How tasks were solved",
         "When the visible tests first passed (first code, after debugging round n, after re-planning), "
         "or unsolved; hover for how many of those also pass the hidden tests.",
-        _fragment(fig, "chart-outcomes", "task samples"),
+        html,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markupsafe import Markup
@@ -13,6 +14,7 @@ from pygments.util import ClassNotFound
 
 _CSS_SCOPE = ".hl"
 _FORMATTER = HtmlFormatter(cssclass=_CSS_SCOPE[1:], wrapcode=True)
+_WHITESPACE_SPAN = re.compile(r'<span class="w">([^<]*)</span>')  # unstyled: plain text is the same, shorter
 
 
 @lru_cache(maxsize=32)
@@ -25,7 +27,7 @@ def _lexer(language: str) -> Lexer:
 
 def highlight_code(code: str, language: str = "python") -> Markup:
     """`code` as highlighted HTML (a `<div class="hl"><pre>...` block, escaped by Pygments)."""
-    return Markup(highlight(code, _lexer(language), _FORMATTER))
+    return Markup(_WHITESPACE_SPAN.sub(r"\1", highlight(code, _lexer(language), _FORMATTER)))
 
 
 def highlight_css() -> str:

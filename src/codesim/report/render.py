@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from codesim import __version__
 from codesim.report.aggregates import Comparison, RunStats
-from codesim.report.charts import Chart, plotly_js
+from codesim.report.charts import Chart
 from codesim.report.highlight import highlight_css
 from codesim.pricing import PRICES_AS_OF
 from codesim.report.tasks import TaskView
@@ -18,6 +18,13 @@ from codesim.report.tasks import TaskView
 
 def _percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _text(value: object) -> Markup:
+    """`value` escaped for an element's content (& < > only: quotes need no escaping there)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _number(value: float | None) -> str:
@@ -32,7 +39,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(percent=_percent, number=_number)
+    env.filters.update(percent=_percent, number=_number, text=_text)
     return env
 
 
@@ -52,7 +59,6 @@ def render_page(
         "task_ids": dom_ids,
         "stages": sorted({stage for task in tasks for stage in task.stages}),
         "prices_as_of": PRICES_AS_OF,
-        "plotly_js": plotly_js(),
         "highlight_css": Markup(highlight_css()),
     }
     return _environment().get_template("report.html.j2").render(context)

@@ -42,6 +42,7 @@ class StepView:
     tests: list[dict[str, str]] | None
     offset_pct: float
     width_pct: float
+    tests_final_code: bool = False  # a test step whose code is the sample's final code (shown once, above)
 
 
 @dataclass
@@ -92,7 +93,7 @@ def _tests(value: Any) -> list[dict[str, str]] | None:
     return [{name: as_text(test.get(name)) for name in _TEST_FIELDS} for test in value if isinstance(test, dict)]
 
 
-def _steps(trace: list[dict[str, Any]]) -> list[StepView]:
+def _steps(trace: list[dict[str, Any]], final_code: str) -> list[StepView]:
     total = sum(float(step.get("seconds") or 0.0) for step in trace) or 1.0
     views, elapsed = [], 0.0
     for number, step in enumerate(trace, start=1):
@@ -113,6 +114,7 @@ def _steps(trace: list[dict[str, Any]]) -> list[StepView]:
                 tests=_tests(step.get("tests")),
                 offset_pct=100 * elapsed / total,
                 width_pct=100 * seconds / total,
+                tests_final_code=step.get("tests") is not None and final_code != "" and step.get("prompt") == final_code,
             )
         )
         elapsed += seconds
@@ -135,7 +137,7 @@ def _sample(run: RunData, record: dict[str, Any], language: str) -> SampleView:
         seconds=float(record["seconds"]),
         hidden=hidden if isinstance(hidden, dict) else {},
         error=str(record.get("error") or ""),
-        steps=_steps(record["trace"]),
+        steps=_steps(record["trace"], str(record.get("solution") or "")),
     )
 
 
