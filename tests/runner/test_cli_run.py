@@ -333,3 +333,15 @@ def test_readme_exit_status_table_matches_the_code() -> None:
     assert documented == in_code
     docstring_codes = {int(line.split()[0]) for line in run_cmd.__doc__.split("Exit status", 1)[1].splitlines()[1:] if line.strip()}
     assert docstring_codes == in_code
+
+
+def test_a_missing_api_key_is_one_line_and_creates_no_run_directory(tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
+    argv += ["--strategy", "direct", "--provider", "groq", "--model", "m", "--limit", "1", "--out", str(tmp_path / "out")]
+    env = {k: v for k, v in os.environ.items() if k != "GROQ_API_KEY"} | {"CODESIM_HOME": str(tmp_path / "home")}
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "codesim: error: provider 'groq' needs an API key: set the environment variable GROQ_API_KEY"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -36,7 +36,6 @@ from codesim.runner.config import RunConfig, default_out_dir, model_section
 from codesim.runner.engine import StopReason
 from codesim.runner.selection import in_language, select_problems
 from codesim.runner.session import RunOutcome, execute_backend_run, open_run_directory
-from codesim.runner.store import RunDirectory
 from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
 from codesim.runner.summary import print_summary
 from codesim.strategies.base import Strategy
@@ -164,7 +163,7 @@ def _with_llm_concurrency(model_config: ModelConfig, concurrency: int) -> ModelC
 
 
 async def _execute(
-    run_dir: RunDirectory,
+    out_dir: Path,
     config: RunConfig,
     problems: list[Problem],
     strategy: Strategy,
@@ -174,10 +173,13 @@ async def _execute(
     options = BackendOptions(
         config.concurrency, args.ray_address, args.ray_workers, hide_paths=tuple(data_directories(problems))
     )
+    # The backend (its model: provider, key, client) first, so that a missing key or client is
+    # reported before the run directory is created or changed.
     async with open_backend(args.backend, strategy, model_config, options) as backend:
-        return await execute_backend_run(
-            run_dir, config, problems, backend, stop_after_errors=args.stop_after_errors
-        )
+        with open_run_directory(out_dir, config) as run_dir:
+            return await execute_backend_run(
+                run_dir, config, problems, backend, stop_after_errors=args.stop_after_errors
+            )
 
 
 def print_estimate(found: Estimate, config: RunConfig) -> None:
@@ -263,8 +265,7 @@ def handle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     out_dir = Path(args.out) if args.out else default_out_dir(config.dataset, config.strategy, config.model_name)
-    with open_run_directory(out_dir, config) as run_dir:
-        outcome = asyncio.run(_execute(run_dir, config, problems, strategy, model_config, args))
+    outcome = asyncio.run(_execute(out_dir, config, problems, strategy, model_config, args))
     if outcome.dropped_torn_line:
         print(
             f"codesim: note: dropped a torn last line of {out_dir}/results.jsonl (a killed run); redone",
