@@ -69,3 +69,17 @@ def test_dry_run_of_codesim_brackets_the_real_run(tmp_path: Path) -> None:
     best_prompt, worst_prompt = dry_counts(dry.stdout)["prompt tokens"]
     print(f"dry run: {best_calls}-{worst_calls} calls, {best_prompt}-{worst_prompt} prompt tokens; "
           f"real: {calls} calls, {summary['prompt_tokens']} prompt tokens (fake server counts words)")
+
+
+def test_every_strategy_can_be_estimated() -> None:
+    from codesim.benchmarks import load_problems
+    from codesim.llm.base import ChatParams
+    from codesim.runner.dry_run import estimate
+    from codesim.strategies.registry import get_spec, strategy_names
+
+    problems = [p.public for p in load_problems("humaneval", str(HUMANEVAL))[:2]]
+    for name in strategy_names():
+        found = estimate(get_spec(name).create(), problems, ChatParams(model="gpt-4o"), samples=1)
+        assert 2 <= found.best.calls <= found.worst.calls, name
+        assert 0 < found.best.prompt_tokens <= found.worst.prompt_tokens, name
+        assert found.cost(found.worst) is not None, name

@@ -55,10 +55,11 @@ class _CannedModelProvider(Provider):
 
 
 def _visible_runner(problem: PublicProblem, passing: bool) -> VisibleTestRunner:
-    """Verdicts without running anything: every test passes (best case) or fails (worst case)."""
+    """Verdicts without running anything: every test passes (best case) or fails (worst case);
+    the signature of `codesim.strategies.visible_tests.sandbox_test_runner`'s runner."""
 
-    async def run_visible(code: str, extra_tests: Sequence[TestCase] = ()) -> TestReport:
-        tests = (*problem.visible_tests, *extra_tests)
+    async def run_visible(code: str, extra_tests: Sequence[TestCase] = (), visible: bool = True) -> TestReport:
+        tests = (*problem.visible_tests, *extra_tests) if visible else tuple(extra_tests)
         verdict = Verdict.PASSED if passing else Verdict.FAILED
         return TestReport.from_results([TestResult(test, verdict, actual="" if passing else "?") for test in tests])
 
