@@ -345,3 +345,27 @@ def test_a_missing_api_key_is_one_line_and_creates_no_run_directory(tmp_path: Pa
         "codesim: error: provider 'groq' needs an API key: set the environment variable GROQ_API_KEY"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_several_models_and_strategies_in_one_command(tmp_path: Path) -> None:
+    answers = humaneval_answers(2)
+    out = tmp_path / "runs"
+    with FakeLLMServer(answers_by_marker(answers)) as server:
+        done = Cli(server, tmp_path / "home").run(out, "--limit", "2", "--strategy", "direct,cot", "--model", "m-a,m-b")
+        models = Counter(request.body["model"] for request in server.requests)
+    assert done.returncode == 0, done.stderr
+    assert models == {"m-a": 4, "m-b": 4}  # 2 tasks x 2 strategies each
+    names = sorted(path.name for path in out.iterdir())
+    assert names == ["humaneval-cot-m-a", "humaneval-cot-m-b", "humaneval-direct-m-a", "humaneval-direct-m-b"]
+    for name in names:
+        summary = json.loads((out / name / "summary.json").read_text(encoding="utf-8"))
+        assert (summary["pass@1"], summary["complete"]) == (1.0, True)
+    table = done.stdout[done.stdout.index("comparison"):]
+    assert all(name in table for name in ("m-a", "m-b", "direct", "cot")) and table.count("100.0%") == 4
+    assert "all runs in one report: codesim report " in done.stdout
+    report = subprocess.run(
+        [sys.executable, "-m", "codesim", "report", *[str(out / name) for name in names], "-o", str(tmp_path / "r.html")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert report.returncode == 0, report.stderr
+    assert "run 1 of 4: direct on m-a" in done.stderr and "run 4 of 4: cot on m-b" in done.stderr

@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import dataclasses
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -37,8 +38,9 @@ from codesim.runner.engine import StopReason
 from codesim.runner.selection import in_language, select_problems
 from codesim.runner.session import RunOutcome, execute_backend_run, open_run_directory
 from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
-from codesim.runner.summary import print_summary
+from codesim.runner.summary import print_comparison, print_summary
 from codesim.strategies.base import Strategy
+from codesim.errors import UsageError
 from codesim.strategies.registry import get_spec, strategy_names
 
 # Task samples in progress without --concurrency: the default, or this many per call slot when
@@ -67,7 +69,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--dataset", required=True, help=f"one of: {', '.join(DATASET_NAMES)}")
-    parser.add_argument("--strategy", required=True, help=f"one of: {', '.join(strategy_names())}")
+    parser.add_argument(
+        "--strategy",
+        required=True,
+        help=f"one of: {', '.join(strategy_names())}; several, comma-separated, run one after the other "
+        "(with several --model names too: every strategy x model), with a comparison table at the end",
+    )
     parser.add_argument("--data-file", default=None, help="dataset file (default: the dataset's usual sources)")
     parser.add_argument(
         "--format", dest="data_format", default=None, help="row format of the data file (default: detected)"
@@ -244,35 +251,86 @@ def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
     return messages.get(outcome.reason)
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """One run of a (possibly multi-model, multi-strategy) command: what and where."""
+
+    strategy: Strategy
+    model_config: ModelConfig
+    config: RunConfig
+    out_dir: Path
+
+
+def _plans(args: argparse.Namespace, language: str, concurrency: int) -> list[RunPlan]:
+    """One plan per strategy x model named by `--strategy a,b` and `--model m,n` (every name is
+    checked before any run starts). Several runs go to `--out DIR/<dataset>-<strategy>-<model>`."""
+    base = _with_llm_concurrency(model_config_from_args(args), concurrency)
+    models: list[str | None] = csv_list(args.model) if args.model else [None]
+    specs = [get_spec(name) for name in csv_list(args.strategy)]
+    if not specs:
+        raise UsageError(f"--strategy {args.strategy!r} names no strategy")
+    several = len(specs) * len(models) > 1
+    plans = []
+    for spec in specs:
+        strategy = spec.create(**strategy_options_from_args(args, spec))
+        for model in models:
+            model_config = dataclasses.replace(base, model=model)
+            config = _run_config(args, strategy, model_config, language, concurrency)
+            default = default_out_dir(config.dataset, config.strategy, config.model_name)
+            out_dir = (Path(args.out) / default.name if several else Path(args.out)) if args.out else default
+            plans.append(RunPlan(strategy, model_config, config, out_dir))
+    return plans
+
+
+def _run_plan(plan: RunPlan, problems: list[Problem], args: argparse.Namespace) -> RunOutcome:
+    """Run one plan and print its summary and closing line."""
+    outcome = asyncio.run(_execute(plan.out_dir, plan.config, problems, plan.strategy, plan.model_config, args))
+    if outcome.dropped_torn_line:
+        print(
+            f"codesim: note: dropped a torn last line of {plan.out_dir}/results.jsonl (a killed run); redone",
+            file=sys.stderr,
+        )
+    print_summary(outcome.summary, str(plan.out_dir), Console())
+    message = _closing_message(outcome, plan.config)
+    if message:
+        print(f"codesim: {message}", file=sys.stderr)
+    return outcome
+
+
 def handle(args: argparse.Namespace) -> int:
-    """Run (or resume) the benchmark run described by the flags."""
-    spec = get_spec(args.strategy)
-    strategy = spec.create(**strategy_options_from_args(args, spec))
+    """Run (or resume) the benchmark run(s) described by the flags: one per strategy x model."""
     language = normalize_language(args.language)
     concurrency = task_concurrency(args.concurrency, args.llm_concurrency)
-    model_config = _with_llm_concurrency(model_config_from_args(args), concurrency)
+    plans = _plans(args, language, concurrency)
+    several = len(plans) > 1
     problems = load_problems(
         args.dataset, args.data_file, fmt=args.data_format, start_date=args.start_date, end_date=args.end_date
     )
     problems = in_language(select_problems(problems, args.task_ids, args.limit), language)
-    config = _run_config(args, strategy, model_config, language, concurrency)
     if args.dry_run:
-        print_estimate(estimate(strategy, [p.public for p in problems], chat_params(model_config), config.samples), config)
+        for plan in plans:
+            public = [p.public for p in problems]
+            print_estimate(estimate(plan.strategy, public, chat_params(plan.model_config), plan.config.samples), plan.config)
         return 0
-    if config.samples > 1 and model_config.temperature == 0:
+    if args.samples > 1 and plans[0].model_config.temperature == 0:
         print(
             "codesim: note: --samples > 1 at temperature 0 draws near-identical samples; consider --temperature 0.8",
             file=sys.stderr,
         )
-    out_dir = Path(args.out) if args.out else default_out_dir(config.dataset, config.strategy, config.model_name)
-    outcome = asyncio.run(_execute(out_dir, config, problems, strategy, model_config, args))
-    if outcome.dropped_torn_line:
-        print(
-            f"codesim: note: dropped a torn last line of {out_dir}/results.jsonl (a killed run); redone",
-            file=sys.stderr,
-        )
-    print_summary(outcome.summary, str(out_dir), Console())
-    message = _closing_message(outcome, config)
-    if message:
-        print(f"codesim: {message}", file=sys.stderr)
-    return exit_status(outcome)
+    if not several:
+        return exit_status(_run_plan(plans[0], problems, args))
+    rows, statuses = [], []
+    for number, plan in enumerate(plans, start=1):
+        print(f"codesim: run {number} of {len(plans)}: {plan.config.strategy} on {plan.config.model_name}", file=sys.stderr)
+        try:
+            outcome = _run_plan(plan, problems, args)
+        except UsageError as err:  # e.g. one provider's key or client missing: the other runs still go
+            print(f"codesim: error: {err}", file=sys.stderr)
+            statuses.append(UsageError.exit_code)
+            continue
+        statuses.append(exit_status(outcome))
+        rows.append((plan.config, str(plan.out_dir), outcome.summary))
+        if outcome.reason is StopReason.INTERRUPTED:
+            break
+    print_comparison(rows, Console())
+    return next((status for status in statuses if status), 0)  # the first failure's status

@@ -138,3 +138,26 @@ def print_summary(summary: dict[str, Any], out_dir: str, console: Console) -> No
         table.add_row("provider errors", str(summary["errors"]))
     table.add_row("written to", out_dir)
     console.print(table)
+
+
+def print_comparison(rows: list[tuple[RunConfig, str, dict[str, Any]]], console: Console) -> None:
+    """One line per run of a multi-model/multi-strategy command, and the report command for all."""
+    table = Table(title="comparison")
+    for name in ("strategy", "model", "pass@1", "samples", "LLM calls", "tokens", "cost", "stopped", "run directory"):
+        table.add_column(name, justify="right" if name in ("pass@1", "samples", "LLM calls", "tokens", "cost") else "left")
+    for config, out_dir, summary in rows:
+        cost = summary.get("cost_usd")
+        table.add_row(
+            config.strategy,
+            config.model_name,
+            _percent(summary.get("pass@1")),
+            f"{summary['n_samples'] - summary['errors']} of {summary['n_tasks_selected'] * summary['samples_per_task']}",
+            str(summary["llm_calls"]),
+            str(summary["prompt_tokens"] + summary["completion_tokens"]),
+            "-" if cost is None else f"${cost:.4f}",
+            summary["stopped"],
+            out_dir,
+        )
+    console.print(table)
+    if rows:
+        console.print("all runs in one report: codesim report " + " ".join(out_dir for _, out_dir, _ in rows) + " -o report.html")
