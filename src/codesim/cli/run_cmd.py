@@ -27,20 +27,20 @@ from rich.console import Console
 from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
+from codesim.errors import UsageError
 from codesim.execution import normalize_language
 from codesim.llm.factory import DEFAULT_CONCURRENCY, DEFAULT_REMOTE_CONCURRENCY, ModelConfig, chat_params
-from codesim.pricing import PRICES_AS_OF
-from codesim.runner.dry_run import ASSUMED_COMPLETION_TOKENS, Estimate, estimate
+from codesim.cli.run_messages import closing_message, print_estimate
 from codesim.problems import Problem
 from codesim.runner.backends import BACKEND_NAMES, BackendOptions, open_backend
 from codesim.runner.config import RunConfig, default_out_dir, model_section
+from codesim.runner.dry_run import estimate
 from codesim.runner.engine import StopReason
 from codesim.runner.selection import in_language, select_problems
 from codesim.runner.session import RunOutcome, execute_backend_run, open_run_directory
 from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
 from codesim.runner.summary import print_comparison, print_summary
 from codesim.strategies.base import Strategy
-from codesim.errors import UsageError
 from codesim.strategies.registry import get_spec, strategy_names
 
 # Task samples in progress without --concurrency: the default, or this many per call slot when
@@ -189,66 +189,11 @@ async def _execute(
             )
 
 
-def print_estimate(found: Estimate, config: RunConfig) -> None:
-    """The --dry-run report on stdout."""
-    best, worst = found.best, found.worst
-    best_cost, worst_cost = found.cost(best), found.cost(worst)
-    cost = (
-        f"${best_cost:.4f} to ${worst_cost:.4f} (list prices of {PRICES_AS_OF})"
-        if best_cost is not None and worst_cost is not None
-        else f"unknown (no list price for {found.model})"
-    )
-    print(
-        f"dry run, no model called: {config.dataset} with {config.strategy} on {config.provider}/{found.model}\n"
-        f"  tasks:             {found.tasks} x {found.samples} sample(s)\n"
-        f"  model calls:       {best.calls} (every first code passes) to {worst.calls} (none passes)\n"
-        f"  prompt tokens:     {best.prompt_tokens} to {worst.prompt_tokens}\n"
-        f"  completion tokens: {best.completion_tokens} to {worst.completion_tokens} "
-        f"(assuming {ASSUMED_COMPLETION_TOKENS} per call)\n"
-        f"  cost:              {cost}"
-    )
-
-
 def exit_status(outcome: RunOutcome) -> int:
     """The exit status of a finished invocation (see the module docstring)."""
     if outcome.reason is StopReason.COMPLETE and outcome.summary.get("errors"):
         return FAILED_SAMPLES_EXIT
     return EXIT_CODES[outcome.reason]
-
-
-def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
-    summary = outcome.summary
-    wanted = summary["n_tasks_selected"] * config.samples
-    judged = summary["n_samples"] - summary.get("errors", 0)
-    done = f"{judged} of {wanted} samples are judged and saved in {outcome.out_dir}"
-    again = "run the same command again to"
-    refused = "the server refused the request as invalid, so retrying it unchanged will not help"
-    messages = {
-        StopReason.INTERRUPTED: f"interrupted: {done}; {again} resume",
-        StopReason.BUDGET: (
-            f"stopped: the budget of {config.budget_tokens} new tokens is spent; {done}; {again} continue"
-        ),
-        StopReason.PROVIDER_ERRORS: (
-            f"stopped: samples kept failing at the provider (last: {outcome.last_error}); {done}; "
-            f"{again} retry the failed samples and continue"
-        ),
-        StopReason.PROVIDER_UNREACHABLE: (
-            f"error: the provider cannot be reached: {outcome.last_error}; {done}; start the server "
-            f"(or fix --base-url/--provider), then {again} resume"
-        ),
-        StopReason.PROVIDER_REJECTED: (
-            f"error: the provider refused the request: {outcome.last_error}; {refused}: fix the model name, "
-            f"API key or parameters, then run again with the same --out to resume ({done})"
-        ),
-    }
-    if outcome.reason is StopReason.COMPLETE and summary.get("errors"):
-        errors, last = summary["errors"], f" (last: {outcome.last_error})" if outcome.last_error else ""
-        samples, them = ("samples", "them") if errors != 1 else ("sample", "it")
-        unscored = f"pass@k is not computed until {'they are' if errors != 1 else 'it is'} redone"
-        if outcome.last_error_kind == "rejected":
-            return f"{errors} {samples} failed at the provider{last}; {unscored}; {refused}"
-        return f"{errors} {samples} failed at the provider{last}; {unscored}; {again} retry {them}"
-    return messages.get(outcome.reason)
 
 
 @dataclass(frozen=True)
@@ -291,7 +236,7 @@ def _run_plan(plan: RunPlan, problems: list[Problem], args: argparse.Namespace) 
             file=sys.stderr,
         )
     print_summary(outcome.summary, str(plan.out_dir), Console())
-    message = _closing_message(outcome, plan.config)
+    message = closing_message(outcome, plan.config)
     if message:
         print(f"codesim: {message}", file=sys.stderr)
     return outcome
