@@ -88,6 +88,25 @@ def writing(path: Path) -> Iterator[None]:
                            "then run the same command again to resume (finished samples are kept)") from None
 
 
+def earlier_wall_seconds(run_path: Path, records: list[dict[str, Any]]) -> tuple[float, list[float]]:
+    """The wall time of a run's earlier invocations and their start times (epoch seconds).
+
+    summary.json gives the total of the invocations it lists in `invocations`; an invocation
+    killed before writing a summary counts from its start (`invocation_started` of its results
+    lines) to its last finished sample (their latest `finished_at`)."""
+    path = run_path / SUMMARY_FILE
+    summary = read_json_object(path) if path.is_file() else {}
+    known = summary.get("invocations")
+    known = [start for start in known if isinstance(start, (int, float))] if isinstance(known, list) else []
+    killed: dict[float, float] = {}
+    for record in records:
+        start, end = record.get("invocation_started"), record.get("finished_at")
+        if isinstance(start, (int, float)) and isinstance(end, (int, float)) and start not in known:
+            killed[start] = max(killed.get(start, start), end)
+    seconds = float(summary.get("wall_seconds") or 0.0) + sum(end - start for start, end in killed.items())
+    return seconds, sorted([*known, *killed])
+
+
 def recorded_wall_seconds(run_path: Path) -> float:
     """The wall time of a run's invocations so far, from its summary.json (0 without one)."""
     path = run_path / SUMMARY_FILE
