@@ -42,11 +42,12 @@ time.sleep(300)
 """
 
 
-def sandbox_processes(base: int) -> list[psutil.Process]:
+def sandbox_processes(base: int, count: int = UID_COUNT) -> list[psutil.Process]:
+    """Live processes whose uid lies in [base, base + count)."""
     found = []
     for proc in psutil.process_iter(["uids", "status", "name", "ppid"]):
         uids = proc.info["uids"]
-        if uids and base <= uids.real < base + UID_COUNT and proc.info["status"] != psutil.STATUS_ZOMBIE:
+        if uids and base <= uids.real < base + count and proc.info["status"] != psutil.STATUS_ZOMBIE:
             found.append(proc)
     return found
 
@@ -95,6 +96,59 @@ def test_killing_the_harness_leaves_no_sandbox_process(tmp_path: Path, command: 
                 process.communicate()
     deadline = time.monotonic() + 5
     while (left := sandbox_processes(base)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [(proc.pid, proc.info["ppid"], proc.info["name"]) for proc in left]
+    for proc in left:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    assert survivors == []
+
+
+# Without root there is no PID namespace: the fork server's parent-death signal (SIGTERM) makes it
+# kill its runs' processes before it exits. A minimal harness, run as an ordinary uid, drives it.
+HARNESS = """
+import json, subprocess, sys, time
+server = subprocess.Popen([sys.executable, "-I", "-B", sys.argv[1]], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          env={"PATH": "/usr/bin:/bin"}, cwd="/", start_new_session=True)
+config = {"hide": [], "uid_base": 0, "uid_count": 0, "scratch_mb": 0, "lock_dir": "/nonexistent", "preload": []}
+server.stdin.write(json.dumps(config).encode() + b"\\n")
+server.stdin.flush()
+assert json.loads(server.stdout.readline())["root"] is False
+limits = {"cpu_s": 60, "memory_mb": 512, "address_space": True, "max_processes": 64, "max_file_mb": 64,
+          "max_open_files": 256, "stack_mb": 64}
+request = {"op": "run", "cwd": "fresh", "argv": None, "env": {"PATH": "/usr/bin:/bin"}, "stdin": "", "limits": limits,
+           "timeout_s": 120, "stdout_limit": 2**20, "stderr_limit": 2**20,
+           "python": {"mode": "program", "code": sys.stdin.read()}}
+server.stdin.write(json.dumps(request).encode() + b"\\n")
+server.stdin.flush()
+time.sleep(300)
+"""
+FORKSERVER = Path(__file__).resolve().parents[2] / "src" / "codesim" / "execution" / "forkserver.py"
+
+
+@pytest.mark.skipif(not Path("/usr/bin/setpriv").exists() or not Path("/usr/bin/python3").exists(),
+                    reason="needs setpriv and /usr/bin/python3 to run a harness as an ordinary user")
+def test_without_root_the_fork_server_kills_its_runs_when_the_harness_dies() -> None:
+    uid = random.randrange(66_000, 69_000)
+    process = subprocess.Popen(
+        ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "/usr/bin/python3", "-c", HARNESS,
+         str(FORKSERVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
+    process.stdin.write(HOSTILE)
+    process.stdin.close()
+    try:
+        deadline = time.monotonic() + 60
+        while not any(proc.info["name"] == "sleep" for proc in sandbox_processes(uid, 1)):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the candidate's grandchildren never started"
+            time.sleep(0.1)
+        time.sleep(0.5)
+        process.kill()
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    deadline = time.monotonic() + 5
+    while (left := sandbox_processes(uid, 1)) and time.monotonic() < deadline:
         time.sleep(0.1)
     survivors = [(proc.pid, proc.info["ppid"], proc.info["name"]) for proc in left]
     for proc in left:
