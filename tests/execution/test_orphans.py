@@ -52,6 +52,29 @@ def sandbox_processes(base: int, count: int = UID_COUNT) -> list[psutil.Process]
     return found
 
 
+def wait_for_grandchildren(harness: subprocess.Popen, base: int, count: int) -> None:
+    """Wait until HOSTILE's sleeping grandchild runs (uid in [base, base + count)), then a little
+    more for the forking one to multiply."""
+    deadline = time.monotonic() + 120
+    while not any(proc.info["name"] == "sleep" for proc in sandbox_processes(base, count)):
+        assert harness.poll() is None, harness.communicate()
+        assert time.monotonic() < deadline, "the candidate's grandchildren never started"
+        time.sleep(0.1)
+    time.sleep(0.5)
+
+
+def assert_none_left(base: int, count: int) -> None:
+    """No live process of a uid in [base, base + count) within 5 s (survivors are killed, then reported)."""
+    deadline = time.monotonic() + 5
+    while (left := sandbox_processes(base, count)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [(proc.pid, proc.info["ppid"], proc.info["name"]) for proc in left]
+    for proc in left:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    assert survivors == []
+
+
 def harness(tmp_path: Path, command: str, server: FakeLLMServer) -> tuple[list[str], dict[str, str]]:
     """The argv and environment of one harness command whose candidate is HOSTILE."""
     base = random.randrange(70_000, 90_000, UID_COUNT)
@@ -81,12 +104,7 @@ def test_killing_the_harness_leaves_no_sandbox_process(tmp_path: Path, command: 
         base = int(env["CODESIM_SANDBOX_UID_BASE"])
         process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            deadline = time.monotonic() + 120
-            while not any(proc.info["name"] == "sleep" for proc in sandbox_processes(base)):
-                assert process.poll() is None, process.communicate()
-                assert time.monotonic() < deadline, "the candidate's grandchildren never started"
-                time.sleep(0.1)
-            time.sleep(0.5)  # let the forking grandchild multiply
+            wait_for_grandchildren(process, base, UID_COUNT)
             print(f"{len(sandbox_processes(base))} sandbox processes when the harness gets signal {signum}")
             process.send_signal(signum)
             process.communicate(timeout=60)
@@ -94,14 +112,7 @@ def test_killing_the_harness_leaves_no_sandbox_process(tmp_path: Path, command: 
             if process.poll() is None:
                 process.kill()
                 process.communicate()
-    deadline = time.monotonic() + 5
-    while (left := sandbox_processes(base)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    survivors = [(proc.pid, proc.info["ppid"], proc.info["name"]) for proc in left]
-    for proc in left:
-        with contextlib.suppress(psutil.Error):
-            proc.kill()
-    assert survivors == []
+    assert_none_left(base, UID_COUNT)
 
 
 # Without root there is no PID namespace: the fork server's parent-death signal (SIGTERM) makes it
@@ -136,22 +147,10 @@ def test_without_root_the_fork_server_kills_its_runs_when_the_harness_dies() -> 
     process.stdin.write(HOSTILE)
     process.stdin.close()
     try:
-        deadline = time.monotonic() + 60
-        while not any(proc.info["name"] == "sleep" for proc in sandbox_processes(uid, 1)):
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "the candidate's grandchildren never started"
-            time.sleep(0.1)
-        time.sleep(0.5)
+        wait_for_grandchildren(process, uid, 1)
         process.kill()
         process.wait()
     finally:
         if process.poll() is None:
             process.kill()
-    deadline = time.monotonic() + 5
-    while (left := sandbox_processes(uid, 1)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    survivors = [(proc.pid, proc.info["ppid"], proc.info["name"]) for proc in left]
-    for proc in left:
-        with contextlib.suppress(psutil.Error):
-            proc.kill()
-    assert survivors == []
+    assert_none_left(uid, 1)
