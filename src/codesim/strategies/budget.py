@@ -28,6 +28,10 @@ class TaskBudget:
         """The budget an options object asks for, starting now."""
         return cls(options.task_max_calls, options.task_max_tokens, options.task_max_seconds)
 
+    def calls_left(self, trace: Trace) -> int | None:
+        """How many more LLM calls the call budget allows (None: unlimited)."""
+        return None if self.max_calls is None else max(0, self.max_calls - trace.llm_calls)
+
     def check(self, trace: Trace) -> None:
         """Raise `BudgetExhausted` if another LLM call would go over a budget."""
         if self.max_calls is not None and trace.llm_calls >= self.max_calls:
