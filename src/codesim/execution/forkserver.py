@@ -70,8 +70,10 @@ class Supervisor:
             self.in_force["pid_namespace"] = isolation.enter_pid_namespace()
         else:
             self.uid = os.getuid()
-            # No PID namespace without root: on the harness's death, kill the runs, then go.
-            signal.signal(signal.SIGTERM, _sweep_and_exit)
+        if not self.in_force["pid_namespace"]:
+            # Without a PID namespace (no root, or refused): on the harness's death, kill the runs, then go.
+            sweep_uid = self.uid if self.root else None
+            signal.signal(signal.SIGTERM, lambda signum, frame: _sweep_and_exit(signum, sweep_uid))
             isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGTERM)
         if self.in_force["mount_namespace"]:
             self.scratch = tempfile.mkdtemp(prefix="worker-", dir="/tmp")
@@ -218,9 +220,10 @@ class Supervisor:
             os._exit(1)
 
 
-def _sweep_and_exit(signum: int, frame: object) -> None:
-    """SIGTERM (also the parent-death signal without root): kill every run's process, then exit."""
-    isolation.sweep(None)
+def _sweep_and_exit(signum: int, uid: int | None) -> None:
+    """On SIGTERM (the parent-death signal when there is no PID namespace): kill every process of
+    the runs (those of ``uid`` when given), then exit."""
+    isolation.sweep(uid)
     os._exit(128 + signum)
 
 
