@@ -28,14 +28,17 @@ class TaskBudget:
         """The budget an options object asks for, starting now."""
         return cls(options.task_max_calls, options.task_max_tokens, options.task_max_seconds)
 
-    def calls_left(self, trace: Trace) -> int | None:
-        """How many more LLM calls the call budget allows (None: unlimited)."""
-        return None if self.max_calls is None else max(0, self.max_calls - trace.llm_calls)
+    def calls_left(self, trace: Trace, in_flight: int = 0) -> int | None:
+        """How many more LLM calls the call budget allows (None: unlimited), counting the
+        `in_flight` calls already started but not yet in the trace."""
+        return None if self.max_calls is None else max(0, self.max_calls - trace.llm_calls - in_flight)
 
-    def check(self, trace: Trace) -> None:
-        """Raise `BudgetExhausted` if another LLM call would go over a budget."""
-        if self.max_calls is not None and trace.llm_calls >= self.max_calls:
-            raise BudgetExhausted(f"budget: {trace.llm_calls} LLM calls reached task_max_calls={self.max_calls}")
+    def check(self, trace: Trace, in_flight: int = 0) -> None:
+        """Raise `BudgetExhausted` if another LLM call would go over a budget (`in_flight`:
+        calls of this task started side by side and not yet recorded)."""
+        calls = trace.llm_calls + in_flight
+        if self.max_calls is not None and calls >= self.max_calls:
+            raise BudgetExhausted(f"budget: {calls} LLM calls reached task_max_calls={self.max_calls}")
         tokens = trace.prompt_tokens + trace.completion_tokens
         if self.max_tokens is not None and tokens >= self.max_tokens:
             raise BudgetExhausted(f"budget: {tokens} tokens reached task_max_tokens={self.max_tokens}")
