@@ -323,15 +323,16 @@ def test_a_failed_sample_is_never_scored_and_the_exit_is_non_zero(tmp_path: Path
 
 def test_readme_exit_status_table_matches_the_code() -> None:
     from codesim.cli import run_cmd
-    from codesim.errors import ProviderRejected, ProviderUnreachable, UsageError
+    from codesim.errors import ProviderRejected, ProviderUnreachable, StorageError, UsageError
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Exit status of `codesim run`", 1)[1].split("\n\n", 2)[1]
     documented = {int(row.split("|")[1].strip(" `")) for row in section.splitlines()[2:]}
     in_code = {*run_cmd.EXIT_CODES.values(), run_cmd.FAILED_SAMPLES_EXIT}
-    in_code |= {UsageError.exit_code, ProviderRejected.exit_code, ProviderUnreachable.exit_code}
+    in_code |= {UsageError.exit_code, ProviderRejected.exit_code, ProviderUnreachable.exit_code, StorageError.exit_code}
     assert documented == in_code
-    docstring_codes = {int(line.split()[0]) for line in run_cmd.__doc__.split("Exit status", 1)[1].splitlines()[1:] if line.strip()}
+    docstring = run_cmd.__doc__.split("Exit status", 1)[1].splitlines()[1:]
+    docstring_codes = {int(line.split()[0]) for line in docstring if line.strip() and line.split()[0].isdigit()}
     assert docstring_codes == in_code
 
 

@@ -7,7 +7,8 @@ good is written as an error line (`status: "error"`, not a pass) and redone on t
 
 Exit status (every stop is resumable):
   0    every selected sample is done and judged
-  1    samples failed at the provider (pass@k is null until they are redone)
+  1    samples failed at the provider (pass@k is null until they are redone), or a file of
+       the run could not be written
   2    usage error, provider unreachable, or a request the provider refused as invalid
   3    stopped by --budget-tokens
   130  interrupted (Ctrl-C)
