@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from codesim.atomic import write_jsonl_atomically
-from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
-from codesim.benchmarks.evaluation import SampleVerdict, evaluate_samples, summarize
+from codesim import api
+from codesim.benchmarks import DATASET_NAMES
 from codesim.cli.parser import csv_list, positive_int
 from codesim.errors import UsageError
-from codesim.samples import read_samples
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,24 +48,20 @@ def default_out_path(samples: Path, which: str) -> Path:
     return samples.with_name(stem + suffix)
 
 
-async def _run(problems, samples, which: str, workers: int | None) -> list[SampleVerdict]:
-    from codesim.execution import Sandbox  # the sandbox starts worker processes; import only when evaluating
+class _Ticker:
+    """`evaluated N/M` on a terminal's stderr, updated after each sample."""
 
-    sandbox = Sandbox(workers=workers, hide_paths=data_directories(list(problems.values())))
-    done = 0
+    def __init__(self) -> None:
+        self.done = 0
+        self.shown = sys.stderr.isatty()
 
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if sys.stderr.isatty():
-            print(f"\revaluated {done}/{len(samples)}", end="", file=sys.stderr, flush=True)
+    def __call__(self, done: int, total: int) -> None:
+        self.done = done
+        if self.shown:
+            print(f"\revaluated {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    try:
-        concurrency = 2 * (workers or os.cpu_count() or 1)
-        return await evaluate_samples(problems, samples, sandbox, which=which, concurrency=concurrency, on_done=tick)
-    finally:
-        await sandbox.aclose()
-        if sys.stderr.isatty():
+    def close(self) -> None:
+        if self.shown and self.done:
             print(file=sys.stderr)
 
 
@@ -77,20 +69,26 @@ def handle(args: argparse.Namespace) -> int:
     """Evaluate the samples, write per-sample verdicts, print notes on stderr and the summary JSON last."""
     ks = parse_ks(args.k)
     samples_path = Path(args.samples)
-    samples = read_samples(samples_path)
-    problems = {
-        p.task_id: p
-        for p in load_problems(
-            args.dataset, args.data_file, fmt=args.fmt, start_date=args.start_date, end_date=args.end_date
-        )
-    }
-    verdicts = asyncio.run(_run(problems, samples, args.tests, args.workers))
     out_path = Path(args.out) if args.out else default_out_path(samples_path, args.tests)
-    write_jsonl_atomically(out_path, [v.output_row() for v in verdicts])
-    summary = summarize(args.dataset, problems, verdicts, ks, args.tests)
-    summary["out"] = str(out_path)
-    _print_notes(summary)
-    print(json.dumps(summary))
+    ticker = _Ticker()
+    try:
+        evaluation = api.evaluate(
+            samples_path,
+            dataset=args.dataset,
+            data_file=args.data_file,
+            data_format=args.fmt,
+            start_date=args.start_date,
+            end_date=args.end_date,
+            k=ks,
+            tests=args.tests,
+            workers=args.workers,
+            out=out_path,
+            on_done=ticker,
+        )
+    finally:
+        ticker.close()
+    _print_notes(evaluation.summary)
+    print(json.dumps(evaluation.summary))
     return 0
 
 
