@@ -16,7 +16,6 @@ entry point whose name is still unknown afterwards is registered with the object
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from typing import Any, Generic, TypeVar
 
 from codesim.errors import CodesimError
@@ -87,6 +86,8 @@ class Registry(Generic[T]):
 
     def load_plugins(self) -> None:
         """Import every entry point of the group and register the ones still unknown."""
+        from importlib import metadata  # scanning installed packages: only when a name is not built in
+
         self._plugins_loaded = True
         for entry in metadata.entry_points(group=self.group):
             try:
