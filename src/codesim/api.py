@@ -108,7 +108,7 @@ async def aload_problems(
     dataset: str,
     data_file: str | os.PathLike[str] | None = None,
     *,
-    format: str | None = None,  # noqa: A002 (the CLI's --format)
+    data_format: str | None = None,
     start_date: str | None = None,
     end_date: str | None = None,
     task_ids: Sequence[str] | None = None,
@@ -119,7 +119,7 @@ async def aload_problems(
     `data_file` or the dataset's usual sources, optionally only `task_ids`, the first `limit`
     of them, and those that can be solved in `language`."""
     return await asyncio.to_thread(
-        _load_problems, dataset, data_file, format, start_date, end_date, task_ids, limit, language
+        _load_problems, dataset, data_file, data_format, start_date, end_date, task_ids, limit, language
     )
 
 
@@ -320,7 +320,7 @@ async def arun(
     problems = await aload_problems(
         dataset,
         data_file,
-        format=data_format,
+        data_format=data_format,
         start_date=start_date,
         end_date=end_date,
         task_ids=task_ids,
@@ -437,7 +437,9 @@ async def aevaluate(
     chosen = _samples_of(samples)
     problems = {
         p.task_id: p
-        for p in await aload_problems(dataset, data_file, format=data_format, start_date=start_date, end_date=end_date)
+        for p in await aload_problems(
+            dataset, data_file, data_format=data_format, start_date=start_date, end_date=end_date
+        )
     }
     done = 0
 

@@ -171,3 +171,15 @@ def test_import_codesim_loads_no_api_module() -> None:
     modules, after = done.stdout.splitlines()
     assert modules == "['codesim', 'codesim.solve']"
     assert after == "True True"
+
+
+def test_errors_name_the_setting_in_each_audience_s_words(tmp_path: Path) -> None:
+    with pytest.raises(codesim.UsageError, match="provider 'groq' has no default model: pass `model`$"):
+        codesim.run("humaneval", "direct", "groq", data_file=HUMANEVAL, out=tmp_path / "o")
+    done = subprocess.run(
+        [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
+        + ["--strategy", "direct", "--provider", "groq", "--out", str(tmp_path / "o")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr == "codesim: error: provider 'groq' has no default model: pass --model\n"

@@ -43,7 +43,10 @@ def load_problems(
             raise UsageError(f"dataset {name!r} (a plugin) takes no row format and no date window")
         return _plugin_problems(name, plugin, data_file)
     if (start_date or end_date) and not spec.dated:
-        raise UsageError(f"--start-date/--end-date apply to dated datasets only (livecodebench), not {name!r}")
+        raise UsageError(
+            f"{{start_date}}/{{end_date}} apply to dated datasets only (livecodebench), not {name!r}",
+            settings=("start_date", "end_date"),
+        )
     source = resolve_source(name, data_file, spec.file_names, spec.packaged, spec.hub)
     row_format = detect_format(spec.formats, source.rows, name, fmt)
     convert = row_format.converter(source.data_file)

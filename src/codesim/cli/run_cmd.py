@@ -25,7 +25,7 @@ from codesim.runner.concurrency import DEFAULT_TASK_CONCURRENCY, SAMPLES_PER_CAL
 from codesim.runner.config import RunConfig
 from codesim.runner.engine import StopReason
 from codesim.runner.session import RunOutcome
-from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
+from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
 from codesim.runner.summary import print_summary
 from codesim.strategies.registry import get_spec, strategy_names
 

@@ -28,7 +28,7 @@ from codesim.execution import normalize_language
 from codesim.llm.cache import cache_enabled_by_env
 from codesim.llm.factory import resolve_model_name
 from codesim.problems import ProblemKind, PublicProblem
-from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
+from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
 from codesim.solve.extra_tests import load_extra_tests
 from codesim.solve.progress import StderrProgress
 from codesim.solve.session import SolveSession, write_json

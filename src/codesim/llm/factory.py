@@ -154,7 +154,7 @@ def resolve_model_name(config: ModelConfig) -> str:
     default = provider_spec(config.provider).default_model
     if default:
         return default
-    raise UsageError(f"provider '{config.provider}' has no default model: pass --model")
+    raise UsageError(f"provider '{config.provider}' has no default model: pass {{model}}", settings=("model",))
 
 
 def create_provider(config: ModelConfig) -> Provider:

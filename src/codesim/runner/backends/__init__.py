@@ -60,7 +60,8 @@ def _open_ray(
         import ray  # noqa: F401 (only checking that it is installed)
     except ImportError:
         raise UsageError(
-            "--backend ray needs Ray, which is not installed: pip install 'codesim[ray]' (or: pip install 'ray>=2.9')"
+            "{backend} ray needs Ray, which is not installed: pip install 'codesim[ray]' (or: pip install 'ray>=2.9')",
+            settings=("backend",),
         ) from None
     from codesim.runner.backends.ray_cluster import open_ray_backend
 
