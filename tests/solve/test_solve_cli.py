@@ -94,8 +94,11 @@ def solve(server: FakeLLMServer, env: dict[str, str], tmp_path: Path):  # noqa: 
 
 
 def command(server: FakeLLMServer, *args: str) -> list[str]:
+    """The solve command line; the scripted answers of these tests follow CodeSIM's stages, so
+    `--strategy codesim` unless a test names another."""
     fake = ["--provider", "openai", "--base-url", server.openai_base_url, "--model", "fake"]
-    return [sys.executable, "-m", "codesim", "solve", *args, *fake]
+    strategy = [] if "--strategy" in args or "--default-strategy" in args else ["--strategy", "codesim"]
+    return [sys.executable, "-m", "codesim", "solve", *[a for a in args if a != "--default-strategy"], *strategy, *fake]
 
 
 def statement_file(tmp_path: Path, text: str, name: str = "problem.md") -> Path:
@@ -271,3 +274,14 @@ def test_bad_test_limits_are_usage_errors(solve, server: FakeLLMServer, flag: st
     result = solve("-", flag, value, stdin=FUNCTION_STATEMENT)
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and flag in result.stderr, result.stderr
     assert server.requests == []
+
+
+def test_the_default_strategy_is_codesim_adaptive(server: FakeLLMServer, solve, tmp_path: Path) -> None:
+    server.responder = lambda request: fenced(SQUARES_GOOD)
+    trace = tmp_path / "trace.json"
+    path = statement_file(tmp_path, FUNCTION_STATEMENT)
+    done = solve(str(path), "--trace", str(trace), "--default-strategy")
+    assert done.returncode == 0, done.stderr
+    recorded = json.loads(trace.read_text())
+    assert recorded["strategy"] == "codesim-adaptive"
+    assert [step["stage"] for step in recorded["trace"]][:4] == ["candidate"] * 4

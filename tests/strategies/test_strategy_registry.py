@@ -20,6 +20,8 @@ DESIGN_NAMES = [
     "codesim-plan-code",
     "codesim-gen-tests",
     "codesim-contest",
+    "codesim-adaptive",
+    "sample-filter",
 ]
 
 
@@ -35,6 +37,8 @@ def test_names_are_the_design_names() -> None:
         ("CodeSIMWPV", "codesim-no-verify"),
         ("CodeSIMWPVD", "codesim-plan-code"),
         ("CodeSIMC", "codesim-contest"),
+        ("CodeSIMAdaptive", "codesim-adaptive"),
+        ("SampleFilter", "sample-filter"),
         ("MapCoder", "mapcoder"),
         ("Direct", "direct"),
         ("CoT", "cot"),

@@ -3,7 +3,7 @@
 Reads a statement (Markdown or plain text; FILE, or stdin with `-` or no FILE) with its
 examples: `Input:`/`Output:` blocks (also `Sample Input 1`, `Example`, fenced blocks) for a
 program reading stdin, or a `def` signature with `>>>` doctests or `f(x) == y` lines for a
-Python function. The examples become visible tests; the strategy (CodeSIM by default) writes
+Python function. The examples become visible tests; the strategy (CodeSIM-Adaptive by default) writes
 and debugs code against them. The final code goes to stdout, live progress to stderr.
 
 Exit status: 0 the final code passes every visible test; 1 it does not (the code is still
@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("file", nargs="?", default="-", help="the statement file, or - for stdin (default)")
     parser.add_argument("--language", default="python", help="solution language (default: python)")
-    parser.add_argument("--strategy", default="codesim", help=f"one of: {', '.join(strategy_names())}")
+    parser.add_argument("--strategy", default="codesim-adaptive", help=f"one of: {', '.join(strategy_names())}")
     parser.add_argument(
         "--kind",
         choices=[choice.value for choice in KindChoice],

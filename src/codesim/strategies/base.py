@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 VisibleTestRunner = Callable[..., Awaitable["TestReport"]]
 """Runs a candidate code on the problem's VISIBLE tests only: `await run(code)` (strategies never
 get more). Runners made by `codesim.strategies.visible_tests.sandbox_test_runner` also take
-`extra_tests=` (model-generated tests, for `codesim-gen-tests`)."""
+`extra_tests=` (tests the strategy made itself: model-generated tests, probe inputs, traced
+runs) and `visible=False` (run the extra tests alone)."""
 
 
 @dataclass
@@ -105,6 +106,11 @@ class Strategy(Protocol):
         ...
 
 
+def prompt_text(messages: list[Message]) -> str:
+    """A prompt as recorded in a trace step: every turn, role-tagged."""
+    return "\n\n".join(f"[{m.role}]\n{m.content}" for m in messages)
+
+
 async def traced_chat(
     model: ChatModel, trace: Trace, stage: str, messages: list[Message], *, attempt: dict[str, int] | None = None, **overrides: Any
 ) -> ChatResult:
@@ -114,7 +120,7 @@ async def traced_chat(
     trace.add(
         TraceStep(
             stage=stage,
-            prompt="\n\n".join(f"[{m.role}]\n{m.content}" for m in messages),
+            prompt=prompt_text(messages),
             response=result.text,
             prompt_tokens=result.usage.prompt_tokens,
             completion_tokens=result.usage.completion_tokens,

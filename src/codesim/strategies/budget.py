@@ -51,6 +51,10 @@ class TaskBudget:
         """True when no limit is set."""
         return self.max_calls is None and self.max_tokens is None and self.max_seconds is None
 
+    def calls_left(self, trace: Trace) -> int | None:
+        """How many more LLM calls the call budget allows (None: unlimited)."""
+        return None if self.max_calls is None else max(0, self.max_calls - trace.llm_calls)
+
     def check(self, trace: Trace) -> None:
         """Raise `BudgetExhausted` if another LLM call would go over a budget, given the calls
         recorded in `trace`."""

@@ -93,3 +93,30 @@ class MapCoderOptions(IterativeOptions):
     """MapCoder: `exemplars` recalled problems (k), one plan each, `max_debug_tries` (t) per plan."""
 
     exemplars: int = _at_least(1, 3)
+
+
+@dataclass(frozen=True)
+class AdaptiveOptions(StrategyOptions):
+    """CodeSIM-Adaptive (and `sample-filter`, which is it without agreement and escalation).
+
+    Stage 1 asks for `candidates` direct answers to one prompt: the first at the model's own
+    temperature (greedy by default), the others at `sample_temperature`. Stage 2 (escalation)
+    runs only when none passes the visible tests: `escalation_rounds` rounds of `plans` plans
+    sampled at once (with the failed candidates in the prompt), their code, and up to
+    `debug_rounds` debugging rounds for the `debug_candidates` best failing codes, each fed by
+    a real execution trace of the failing test."""
+
+    candidates: int = _at_least(1, 4)
+    sample_temperature: float = _at_least(0.0, 0.8)
+    agreement: bool = True  # choose among passing candidates by agreement on probe inputs
+    probe_inputs: int = _at_least(0, 6)  # inputs asked of the model for agreement (0 = mutations only)
+    escalate: bool = True
+    escalation_rounds: int = _at_least(0, 2)
+    plans: int = _at_least(1, 3)
+    plan_temperature: float = _at_least(0.0, 0.7)
+    debug_rounds: int = _at_least(0, 2)
+    debug_candidates: int = _at_least(1, 2)
+    execution_trace: bool = True  # show the debugging agent the failing run's variable values
+    answer_max_tokens: int = _at_least(64, 1024)  # candidates, codes and debugging answers
+    plan_max_tokens: int = _at_least(64, 768)
+    probe_max_tokens: int = _at_least(64, 384)

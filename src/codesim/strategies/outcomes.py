@@ -4,6 +4,9 @@
 - `debug_round_<n>`: plan 1's code passed after debugging round n (n >= 1).
 - `plan_<m>`: the first code of plan attempt m (m >= 2) passed.
 - `plan_<m>_debug_<n>`: plan attempt m's code passed after debugging round n.
+- `sample`: codesim-adaptive / sample-filter: a sampled direct candidate (not the greedy one)
+  was returned. For these strategies plan attempt 1 is the direct candidates and attempt
+  m >= 2 is escalation round m - 1.
 - `unsolved`: codes were produced but none passed; the last one is returned.
 - `no_code`: no answer contained usable code (even after the one retry per answer).
 
@@ -13,6 +16,7 @@ ends as `unsolved` or `no_code`, with the reason in the last trace step's note.
 
 from __future__ import annotations
 
+SAMPLE = "sample"
 UNSOLVED = "unsolved"
 NO_CODE = "no_code"
 

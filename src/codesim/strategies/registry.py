@@ -20,10 +20,11 @@ from typing import Any
 from codesim.errors import UsageError
 from codesim.plugins import Registry
 from codesim.strategies.base import Strategy
+from codesim.strategies.adaptive import CodeSimAdaptive
 from codesim.strategies.baselines import SelfPlanning, SingleCall
 from codesim.strategies.codesim import CodeSim
 from codesim.strategies.mapcoder import MapCoder
-from codesim.strategies.options import CodeSimOptions, MapCoderOptions, StrategyOptions
+from codesim.strategies.options import AdaptiveOptions, CodeSimOptions, MapCoderOptions, StrategyOptions
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ def _single_call(template: str) -> Callable[[str, Any], Strategy]:
 
     return build
 
+
+# CodeSIM-Adaptive's per-task budgets, on by default (the --task-max-* flags override them).
+_ADAPTIVE_BUDGET = {"task_max_calls": 20, "task_max_tokens": 30000}
 
 _SPECS = (
     StrategySpec("direct", "one call: the code straight from the problem", _single_call("direct"), aliases=("Direct",)),
@@ -134,6 +138,23 @@ _SPECS = (
         fixed={"contest": True},
         defaults={"max_plan_tries": 3},
         aliases=("CodeSIMC",),
+    ),
+    StrategySpec(
+        "codesim-adaptive",
+        "direct candidates chosen by execution (visible tests, then agreement on probe inputs); "
+        "only where none passes, sampled plans, coding and debugging fed by real execution traces",
+        CodeSimAdaptive,
+        AdaptiveOptions,
+        defaults=_ADAPTIVE_BUDGET,
+        aliases=("CodeSIMAdaptive",),
+    ),
+    StrategySpec(
+        "sample-filter",
+        "the greedy answer plus n-1 samples; the first that passes the visible tests, else the greedy one",
+        CodeSimAdaptive,
+        AdaptiveOptions,
+        fixed={"agreement": False, "escalate": False},
+        aliases=("SampleFilter",),
     ),
 )
 

@@ -14,7 +14,7 @@ from codesim.extract import extract_code
 from codesim.llm.base import Message
 from codesim.llm.chat import ChatModel
 from codesim.problems import PublicProblem, TestCase
-from codesim.strategies.base import StrategyResult, Trace, TraceStep, VisibleTestRunner, traced_chat
+from codesim.strategies.base import StrategyResult, Trace, TraceStep, VisibleTestRunner, prompt_text, traced_chat
 from codesim.strategies.budget import BudgetExhausted, TaskBudget
 from codesim.strategies.options import StrategyOptions
 from codesim.strategies.outcomes import NO_CODE, UNSOLVED
@@ -89,23 +89,66 @@ class TaskSession:
         attempt: dict[str, int] | None = None,
         temperature: float | None = None,
         sample_index: int | None = None,
+        max_tokens: int | None = None,
         **context: Any,
     ) -> TraceStep:
         """One LLM call with `template`'s instructions, recorded as a `stage` step."""
-        return await self._call(stage, self.messages(template, **context), attempt, temperature, sample_index)
+        messages = self.messages(template, **context)
+        return await self._call(stage, messages, attempt, self._overrides(temperature, sample_index, max_tokens))
 
-    async def _call(
+    async def ask_many(
         self,
         stage: str,
-        messages: list[Message],
-        attempt: dict[str, int] | None,
-        temperature: float | None,
-        sample_index: int | None,
-    ) -> TraceStep:
+        template: str,
+        n: int,
+        *,
+        first_index: int,
+        attempt_key: str,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        **context: Any,
+    ) -> list[TraceStep]:
+        """`n` answers to one prompt (sample indices `first_index`...), asked at once (one
+        batched request where the provider can), each recorded as its own `stage` step with
+        its own usage and `attempt_key` numbered 1..n. Fewer than `n` when the call budget
+        has less room left."""
         self.budget.check(self.trace)
+        room = self.budget.calls_left(self.trace)
+        n = n if room is None else min(n, room)
+        messages = self.messages(template, **context)
+        overrides = self._overrides(temperature, first_index, max_tokens)
+        started = time.monotonic()
+        results = await self.model.chat_many(messages, n, **overrides)
+        seconds = time.monotonic() - started
+        prompt = prompt_text(messages)
+        return [
+            self.trace.add(
+                TraceStep(
+                    stage=stage,
+                    prompt=prompt,
+                    response=result.text,
+                    prompt_tokens=result.usage.prompt_tokens,
+                    completion_tokens=result.usage.completion_tokens,
+                    seconds=seconds,
+                    cached=result.cached,
+                    attempt={attempt_key: number},
+                )
+            )
+            for number, result in enumerate(results, 1)
+        ]
+
+    def _overrides(self, temperature: float | None, sample_index: int | None, max_tokens: int | None) -> dict[str, Any]:
         overrides: dict[str, Any] = {"sample_index": self.sample_index if sample_index is None else sample_index}
         if temperature is not None:
             overrides["temperature"] = temperature
+        if max_tokens is not None:
+            overrides["max_tokens"] = max_tokens
+        return overrides
+
+    async def _call(
+        self, stage: str, messages: list[Message], attempt: dict[str, int] | None, overrides: dict[str, Any]
+    ) -> TraceStep:
+        self.budget.check(self.trace)
         await traced_chat(self.model, self.trace, stage, messages, attempt=attempt, **overrides)
         return self.trace.steps[-1]
 
@@ -116,13 +159,15 @@ class TaskSession:
         *,
         attempt: dict[str, int] | None = None,
         temperature: float | None = None,
+        max_tokens: int | None = None,
         **context: Any,
     ) -> tuple[str | None, TraceStep]:
         """An LLM call whose answer must contain code. An answer without code is retried once
         (the answer and a reminder appended as new turns); returns (code or None, first step)."""
         messages = self.messages(template, **context)
-        step = await self._call(stage, messages, attempt, temperature, None)
-        code = self._extract(step.response)
+        overrides = self._overrides(temperature, None, max_tokens)
+        step = await self._call(stage, messages, attempt, overrides)
+        code = self.code_in(step.response)
         if code is None:
             add_note(step, "no code in the answer; asking once more")
             retry_messages = [
@@ -130,14 +175,15 @@ class TaskSession:
                 Message("assistant", step.response),
                 Message("user", render("no_code_retry", **self.context)),
             ]
-            retry = await self._call(stage, retry_messages, attempt, temperature, None)
-            code = self._extract(retry.response)
+            retry = await self._call(stage, retry_messages, attempt, overrides)
+            code = self.code_in(retry.response)
             add_note(retry, "retry gave no code either" if code is None else "retry gave code")
         if code is not None:
             self.last_code = code
         return code, step
 
-    def _extract(self, text: str) -> str | None:
+    def code_in(self, text: str) -> str | None:
+        """The code of an answer, or None."""
         return extract_code(text, self.problem.language, self.problem.entry_point)
 
     def code_number(self, code: str) -> tuple[int, bool]:

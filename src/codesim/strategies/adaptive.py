@@ -1,0 +1,336 @@
+"""CodeSIM-Adaptive: cheap candidates first, selection by execution, CodeSIM only where needed.
+
+1. `candidate`: n direct answers to one prompt (the first at the model's own temperature,
+   greedy by default; the others sampled, asked at once). Each distinct code runs on the
+   visible tests.
+2. Selection among the codes that pass (all codes when the problem shows no visible tests):
+   the largest group that agrees on probe inputs (`probe_inputs` stage: inputs written by the
+   model, plus mutations of the visible tests' arguments), ties to the earliest candidate; the
+   `selection` step records why. Hidden tests never reach a prompt or a choice.
+3. Escalation, only when nothing passes: per round, several `planning` answers sampled at once
+   with the failed codes in the prompt, a `coding` answer per plan, then a few `debugging`
+   rounds for the best failing codes, each prompt carrying the failing test's actual output or
+   error and a bounded `execution_trace` of a real traced run (no simulation by hand).
+   Rounds stop at the first pass or when the task's budget is spent; then the code that passed
+   the most visible tests is returned.
+
+`sample-filter` is this strategy with agreement and escalation off: the first candidate that
+passes the visible tests (greedy first), else the greedy one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from codesim.strategies.agreement import Behaviour, behaviour, choose
+from codesim.strategies.base import StrategyResult, TraceStep
+from codesim.strategies.budget import BudgetExhausted
+from codesim.strategies.options import AdaptiveOptions
+from codesim.strategies.outcomes import SAMPLE, solved_outcome
+from codesim.strategies.parsing import plan_section
+from codesim.strategies.probes import probe_tests
+from codesim.strategies.runtime_trace import read_trace, traceable, traced_run
+from codesim.strategies.session import SessionStrategy, TaskSession, add_note
+
+if TYPE_CHECKING:
+    from codesim.execution import TestReport
+
+SAMPLE_STRIDE = 1000  # sample indices of one task sample's batches: sample_index * STRIDE + ...
+_EVIDENCE_CODES = 2
+_EVIDENCE_CHARS = 800
+
+
+@dataclass
+class Candidate:
+    """A distinct code, where it came from, and its visible-test report."""
+
+    number: int  # the session's code number (order of first appearance)
+    code: str
+    report: TestReport
+    plan: int  # 1 = the direct candidates, m >= 2 = escalation round m - 1
+    debug_round: int = 0
+    greedy: bool = False
+
+    @property
+    def tests_passed(self) -> int:
+        """Visible tests this code passed."""
+        return sum(1 for result in self.report.results if result.verdict.value == "passed")
+
+    @property
+    def outcome(self) -> str:
+        """The outcome name when this code is the one returned."""
+        if self.plan == 1 and not self.greedy:
+            return SAMPLE
+        return solved_outcome(self.plan, self.debug_round)
+
+
+class CodeSimAdaptive(SessionStrategy):
+    """CodeSIM-Adaptive (and `sample-filter`); see the module docstring."""
+
+    options: AdaptiveOptions
+
+    async def run(self, session: TaskSession) -> StrategyResult:
+        """Candidates, selection, and escalation when nothing passes."""
+        tried: dict[int, Candidate] = {}
+        try:
+            passing = await self._candidates(session, tried)
+            if not passing and self.options.escalate:
+                passing = await self._escalate(session, tried)
+        except BudgetExhausted as stop:
+            if session.trace.steps:
+                add_note(session.trace.steps[-1], str(stop))
+            passing = [c for c in tried.values() if c.report.passed]
+        if passing:
+            chosen = await self._select(session, passing)
+            return session.finish(chosen.code, True, chosen.outcome)
+        best = _best_failing(list(tried.values()))
+        return session.finish(best.code if best else None, False, "")
+
+    async def _candidates(self, session: TaskSession, tried: dict[int, Candidate]) -> list[Candidate]:
+        """Stage 1: the direct candidates, tested; those that pass."""
+        options = self.options
+        sampled_temperature = max(session.model.params.temperature, options.sample_temperature)
+        greedy_call = session.ask(
+            "candidate", "direct", attempt={"candidate": 1}, max_tokens=options.answer_max_tokens
+        )
+        calls = [greedy_call]
+        if options.candidates > 1:
+            calls.append(
+                session.ask_many(
+                    "candidate",
+                    "direct",
+                    options.candidates - 1,
+                    first_index=session.sample_index * SAMPLE_STRIDE + 1,
+                    attempt_key="candidate",
+                    temperature=sampled_temperature,
+                    max_tokens=options.answer_max_tokens,
+                )
+            )
+        answered = await asyncio.gather(*calls)
+        steps: list[TraceStep] = [answered[0]]
+        for number, step in enumerate(answered[1] if len(answered) > 1 else [], 2):
+            step.attempt = {"candidate": number}
+            steps.append(step)
+        codes = [(session.code_in(step.response), step) for step in steps]
+        for code, step in codes:
+            if code is None:
+                add_note(step, "no code in the answer: candidate dropped")
+        found = await self._test_codes(
+            session, [(code, 1, 0, step is steps[0]) for code, step in codes if code is not None], tried
+        )
+        return [candidate for candidate in found if candidate.report.passed]
+
+    async def _test_codes(
+        self, session: TaskSession, codes: list[tuple[str, int, int, bool]], tried: dict[int, Candidate]
+    ) -> list[Candidate]:
+        """Run each new code (code, plan, debug round, greedy) on the visible tests, side by
+        side; repeats of a known code are not run again. Returns the candidates, in order."""
+        fresh: dict[int, tuple[str, int, int, bool]] = {}
+        numbers = []
+        for code, plan, debug_round, greedy in codes:
+            number, new = session.code_number(code)
+            numbers.append(number)
+            if new and number not in tried and number not in fresh:
+                fresh[number] = (code, plan, debug_round, greedy)
+            elif greedy and number in tried:
+                tried[number].greedy = True
+        reports = await asyncio.gather(*(session.test(code, attempt={"plan": plan}) for code, plan, _, _ in fresh.values()))
+        for (number, (code, plan, debug_round, greedy)), report in zip(fresh.items(), reports):
+            tried[number] = Candidate(number, code, report, plan, debug_round, greedy)
+        return [tried[number] for number in dict.fromkeys(numbers)]
+
+    async def _select(self, session: TaskSession, passing: list[Candidate]) -> Candidate:
+        """The candidate to return among `passing` (see the module docstring)."""
+        order = sorted(passing, key=lambda c: (not c.greedy, c.number))
+        no_tests = not session.problem.visible_tests
+        if len(order) == 1 or not self.options.agreement:
+            reason = "the only candidate that passes" if len(order) == 1 else "agreement off: the first that passes"
+            self._record_choice(session, order[0], reason, no_tests)
+            return order[0]
+        probes = await self._probes(session)
+        if not probes:
+            self._record_choice(session, order[0], "no probe inputs: the earliest candidate", no_tests)
+            return order[0]
+        reports = await asyncio.gather(
+            *(session.run_visible(c.code, extra_tests=probes, visible=False) for c in order)  # type: ignore[call-arg]
+        )
+        behaviours: dict[int, Behaviour] = {c.number: behaviour(report) for c, report in zip(order, reports)}
+        eligible = order
+        if no_tests:  # codes that fail on every probe (e.g. do not even load) cannot be chosen
+            working = [c for c in order if any(kind == "out" for kind, _ in behaviours[c.number])]
+            eligible = working or order
+        choice = choose([c.number for c in eligible], behaviours)
+        chosen = next(c for c in eligible if c.number == choice.candidate)
+        self._record_choice(session, chosen, choice.reason, no_tests, probes=len(probes), behaviours=behaviours)
+        return chosen
+
+    async def _probes(self, session: TaskSession) -> tuple:
+        """Probe inputs: the model's (when asked for) and mutations of the visible tests'."""
+        answer = ""
+        if self.options.probe_inputs:
+            step = await session.ask(
+                "probe_inputs",
+                "adaptive_inputs",
+                count=self.options.probe_inputs,
+                max_tokens=self.options.probe_max_tokens,
+            )
+            answer = step.response
+        probes = probe_tests(session.problem, answer)
+        if session.trace.steps:
+            add_note(session.trace.steps[-1], f"{len(probes)} probe inputs")
+        return probes
+
+    @staticmethod
+    def _record_choice(
+        session: TaskSession,
+        chosen: Candidate,
+        reason: str,
+        no_tests: bool,
+        *,
+        probes: int = 0,
+        behaviours: dict[int, Behaviour] | None = None,
+    ) -> None:
+        basis = "no visible tests: chosen by agreement alone; " if no_tests else ""
+        lines = [
+            f"code #{number}: " + "; ".join(out if kind == "out" else kind for kind, out in outputs)[:300]
+            for number, outputs in (behaviours or {}).items()
+        ]
+        session.trace.add(
+            TraceStep(
+                stage="selection",
+                prompt=f"{probes} probe inputs" if behaviours else "",
+                response="\n".join(lines),
+                tests=[],
+                note=f"{basis}chose code #{chosen.number}: {reason}",
+            )
+        )
+
+    async def _escalate(self, session: TaskSession, tried: dict[int, Candidate]) -> list[Candidate]:
+        """Stage 3: rounds of sampled plans, their code and execution-fed debugging."""
+        options = self.options
+        debugged: set[int] = set()
+        for round_no in range(1, options.escalation_rounds + 1):
+            plan_no = round_no + 1
+            evidence = _evidence(session, list(tried.values()))
+            plans = await session.ask_many(
+                "planning",
+                "adaptive_planning",
+                options.plans,
+                first_index=session.sample_index * SAMPLE_STRIDE + round_no * options.plans,
+                attempt_key="plan",
+                temperature=max(session.model.params.temperature, options.plan_temperature),
+                max_tokens=options.plan_max_tokens,
+                failures=evidence,
+            )
+            texts = []
+            for step in plans:
+                plan, note = plan_section(step.response)
+                add_note(step, note)
+                step.attempt = {"plan": plan_no, "sample": step.attempt.get("plan", 1)}
+                texts.append(plan)
+            coded = await asyncio.gather(
+                *(
+                    session.ask_for_code(
+                        "coding",
+                        "coding",
+                        attempt={"plan": plan_no},
+                        plan=plan,
+                        algorithm="",
+                        max_tokens=options.answer_max_tokens,
+                    )
+                    for plan in texts
+                )
+            )
+            found = await self._test_codes(
+                session, [(code, plan_no, 0, False) for code, _ in coded if code is not None], tried
+            )
+            passing = [c for c in found if c.report.passed]
+            if passing:
+                return passing
+            targets = [c for c in _ranked_failing(list(tried.values())) if c.number not in debugged]
+            targets = targets[: options.debug_candidates]
+            debugged.update(c.number for c in targets)
+            passing = await self._debug(session, targets, plan_no, tried)
+            if passing:
+                return passing
+        return []
+
+    async def _debug(
+        self, session: TaskSession, targets: list[Candidate], plan_no: int, tried: dict[int, Candidate]
+    ) -> list[Candidate]:
+        """Up to `debug_rounds` rounds, all targets side by side; stops at the first pass."""
+        active = list(targets)
+        for round_no in range(1, self.options.debug_rounds + 1):
+            if not active:
+                break
+            fixed = await asyncio.gather(*(self._fix(session, c, plan_no, round_no) for c in active))
+            codes = [(code, plan_no, round_no, False) for code in fixed if code is not None]
+            known = set(tried)
+            found = await self._test_codes(session, codes, tried)
+            passing = [c for c in found if c.report.passed]
+            if passing:
+                return passing
+            active = [c for c in found if c.number not in known]  # a repeated code ends its line
+        return []
+
+    async def _fix(self, session: TaskSession, candidate: Candidate, plan_no: int, round_no: int) -> str | None:
+        """One debugging answer for `candidate`, fed by its real failing run."""
+        attempt = {"plan": plan_no, "debug": round_no}
+        trace = await self._execution_trace(session, candidate, attempt) if self.options.execution_trace else None
+        code, _ = await session.ask_for_code(
+            "debugging",
+            "adaptive_debugging",
+            attempt=attempt,
+            code=candidate.code.strip(),
+            feedback=candidate.report.feedback(),
+            execution_trace=trace or "",
+            max_tokens=self.options.answer_max_tokens,
+        )
+        return code
+
+    @staticmethod
+    async def _execution_trace(session: TaskSession, candidate: Candidate, attempt: dict[str, int]) -> str | None:
+        """A traced re-run of the candidate's first failing visible test, recorded as an
+        `execution_trace` step; None when it cannot be traced."""
+        failing = next((r for r in candidate.report.results if r.verdict.value != "passed"), None)
+        if failing is None or not traceable(session.problem, failing.test):
+            return None
+        run = traced_run(session.problem, candidate.code, failing.test)
+        report = await session.run_visible(run.code, extra_tests=(run.test,), visible=False)  # type: ignore[call-arg]
+        result = report.results[0] if report.results else None
+        trace = read_trace(result.error) if result is not None else None
+        session.trace.add(
+            TraceStep(
+                stage="execution_trace",
+                prompt=failing.test.describe(),
+                response=trace or "",
+                tests=[],
+                attempt=dict(attempt),
+                note=f"code #{candidate.number}: " + ("traced" if trace else "no trace (the run ended before the tracer reported)"),
+            )
+        )
+        return trace
+
+
+def _ranked_failing(candidates: list[Candidate]) -> list[Candidate]:
+    """Failing candidates, most visible tests passed first, then the newest."""
+    failing = [c for c in candidates if not c.report.passed]
+    return sorted(failing, key=lambda c: (-c.tests_passed, -c.number))
+
+
+def _best_failing(candidates: list[Candidate]) -> Candidate | None:
+    """The code to return when none passes: most visible tests passed, ties to the earliest
+    (the greedy candidate when it is among them)."""
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (-c.tests_passed, not c.greedy, c.number))
+
+
+def _evidence(session: TaskSession, candidates: list[Candidate]) -> list[dict[str, str]]:
+    """The failed codes shown to the planning agent: the best few, with their test feedback."""
+    return [
+        {"code": c.code.strip(), "feedback": c.report.feedback(max_chars=_EVIDENCE_CHARS)}
+        for c in _ranked_failing(candidates)[:_EVIDENCE_CODES]
+    ]
