@@ -204,7 +204,7 @@ async def asolve(
     problem: str | Problem | PublicProblem,
     *,
     model: ModelLike = None,
-    strategy: str | Strategy = "codesim",
+    strategy: str | Strategy = "codesim-adaptive",
     language: str = "python",
     kind: str = "auto",
     prompts: str | os.PathLike[str] | None = None,

@@ -96,8 +96,11 @@ class BudgetedChatModel(ChatModel):
         return result
 
     async def chat_many(self, messages: list[Message], n: int, **overrides: Any) -> list[ChatResult]:
-        """`inner.chat_many` (n calls), if the budget allows another call."""
+        """`inner.chat_many` (n calls), if the budget allows another call; fewer than `n`
+        answers when the call budget has less room left (as `TaskSession.ask_many` does)."""
         self.budget.check_usage(self.calls, self.tokens)
+        if self.budget.max_calls is not None:
+            n = min(n, self.budget.max_calls - self.calls)
         results = await self.inner.chat_many(messages, n, **overrides)
         self._count(results)
         return results
