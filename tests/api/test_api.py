@@ -183,3 +183,8 @@ def test_errors_name_the_setting_in_each_audience_s_words(tmp_path: Path) -> Non
     )
     assert done.returncode == 2
     assert done.stderr == "codesim: error: provider 'groq' has no default model: pass --model\n"
+
+
+def test_a_statement_error_names_the_python_parameter() -> None:
+    with pytest.raises(codesim.UsageError, match="^`kind` function needs a `def name"):
+        codesim.solve("Print the input.\n\nInput:\n1\nOutput:\n1\n", model="openai/m", kind="function")
