@@ -20,12 +20,12 @@ from codesim import api
 from codesim.benchmarks import DATASET_NAMES
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
+from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
 from codesim.runner.backends import BACKEND_NAMES
 from codesim.runner.concurrency import DEFAULT_TASK_CONCURRENCY, SAMPLES_PER_CALL_SLOT
 from codesim.runner.config import RunConfig
 from codesim.runner.engine import StopReason
 from codesim.runner.session import RunOutcome
-from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
 from codesim.runner.summary import print_summary
 from codesim.strategies.registry import get_spec, strategy_names
 
