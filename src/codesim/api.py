@@ -217,8 +217,8 @@ async def asolve(
     debugs code against the visible tests only; `language` applies to a statement. `prompts`
     is a directory of templates overriding the built-in ones by name; `on_step` is called with
     each trace step as it happens. Raises `ProviderError` when the model fails for good."""
-    from codesim.llm.model_ref import model_config_of, model_source
     from codesim.llm.factory import resolve_model_name
+    from codesim.llm.model_ref import model_config_of, model_source
     from codesim.solve.session import SolveSession
 
     public = _public_problem(problem, language, kind)

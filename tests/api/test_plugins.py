@@ -151,3 +151,26 @@ def test_an_unknown_name_lists_the_plugins_too(plugin_dir: Path, tmp_path: Path)
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2
     assert "unknown strategy 'nope'" in done.stderr and "demo-oneshot" in done.stderr
+
+
+def test_a_broken_plugin_is_named_in_one_line_and_never_stops_a_built_in_name(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    info = site / "codesim_broken_plugin-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: codesim-broken-plugin\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[codesim.datasets]\nbroken-tasks = codesim_missing_module:load\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(site)]), "CODESIM_HOME": str(tmp_path)}
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text(json.dumps({"task_id": "HumanEval/0", "completion": "    return False\n"}) + "\n")
+    broken = subprocess.run(
+        [sys.executable, "-m", "codesim", "evaluate", "--dataset", "broken-tasks", "--samples", str(samples)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert broken.returncode == 1
+    assert broken.stderr.count("\n") == 1 and "dataset plugin 'broken-tasks'" in broken.stderr
+    assert "No module named 'codesim_missing_module'" in broken.stderr
+    built_in = subprocess.run(
+        [sys.executable, "-m", "codesim", "evaluate", "--dataset", "humaneval", "--samples", str(samples)],
+        capture_output=True, text=True, timeout=300, env=env,
+    )
+    assert built_in.returncode == 0, built_in.stderr
