@@ -165,9 +165,9 @@ class SolveUsage:
 @dataclass(frozen=True)
 class Solution:
     """The final code of a solve and how it was reached. `visible_passed` says whether the
-    code passes every visible test (the statement's examples); `outcome` names how the
-    strategy ended (`codesim.strategies.outcomes`); `trace` holds every prompt, answer and
-    test run, in order."""
+    code passes every visible test (the statement's examples; with `visible_tests == 0` the
+    code was not verified at all); `outcome` names how the strategy ended
+    (`codesim.strategies.outcomes`); `trace` holds every prompt, answer and test run, in order."""
 
     code: str
     visible_passed: bool
