@@ -311,6 +311,10 @@ async def arun(
     from codesim.runner.concurrency import task_concurrency, with_llm_concurrency
     from codesim.runner.config import RunConfig, default_out_dir, model_section
 
+    if prompts is not None and backend != "local":
+        raise UsageError(
+            f"prompts= applies in this process only; with the {backend} backend set $CODESIM_PROMPTS where its workers run"
+        )
     chosen = _strategy(strategy, strategy_options)
     language = normalize_language(language)
     source = model_source(model)

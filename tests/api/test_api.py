@@ -188,3 +188,9 @@ def test_errors_name_the_setting_in_each_audience_s_words(tmp_path: Path) -> Non
 def test_a_statement_error_names_the_python_parameter() -> None:
     with pytest.raises(codesim.UsageError, match="^`kind` function needs a `def name"):
         codesim.solve("Print the input.\n\nInput:\n1\nOutput:\n1\n", model="openai/m", kind="function")
+
+
+def test_prompts_are_refused_where_remote_workers_would_not_see_them(tmp_path: Path) -> None:
+    with pytest.raises(codesim.UsageError, match="prompts= applies in this process only"):
+        codesim.run("humaneval", "direct", "openai/m", data_file=HUMANEVAL, out=tmp_path / "o", backend="ray", prompts=tmp_path)
+    assert not (tmp_path / "o").exists()
