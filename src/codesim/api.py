@@ -71,11 +71,8 @@ def _prompts(directory: str | os.PathLike[str] | None) -> Iterator[None]:
         return
     from codesim.strategies.prompts import prompt_directories
 
-    try:
-        with prompt_directories([directory]):
-            yield
-    except FileNotFoundError as err:
-        raise UsageError(str(err)) from None
+    with prompt_directories([directory]):
+        yield
 
 
 def _strategy(strategy: str | Strategy, options: dict[str, Any]) -> Strategy:

@@ -194,3 +194,8 @@ def test_prompts_are_refused_where_remote_workers_would_not_see_them(tmp_path: P
     with pytest.raises(codesim.UsageError, match="prompts= applies in this process only"):
         codesim.run("humaneval", "direct", "openai/m", data_file=HUMANEVAL, out=tmp_path / "o", backend="ray", prompts=tmp_path)
     assert not (tmp_path / "o").exists()
+
+
+def test_a_missing_prompt_directory_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(codesim.UsageError, match="prompt template directory not found"):
+        codesim.solve(ADD_STATEMENT, model="openai/m", strategy="direct", prompts=tmp_path / "nowhere")

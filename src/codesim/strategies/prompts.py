@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codesim.errors import UsageError
 from codesim.problems import ProblemKind, PublicProblem
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def prompt_directories(directories: Sequence[str | os.PathLike[str]]) -> Iterato
     `directories` first, then in `$CODESIM_PROMPTS`, then among the built-in ones."""
     missing = [str(d) for d in directories if not Path(d).is_dir()]
     if missing:
-        raise FileNotFoundError(f"prompt template directory not found: {', '.join(missing)}")
+        raise UsageError(f"prompt template directory not found: {', '.join(missing)}")
     token = _USER_DIRECTORIES.set(tuple(str(Path(d).resolve()) for d in directories))
     try:
         yield
