@@ -88,6 +88,13 @@ def _strategy(strategy: str | Strategy, options: dict[str, Any]) -> Strategy:
     return strategy
 
 
+def _check_counts(**counts: int | None) -> None:
+    """UsageError naming the first count (a whole number, when given) below 1."""
+    for name, value in counts.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise UsageError(f"{{{name}}} must be a whole number >= 1, got {value!r}", settings=(name,))
+
+
 def _options_of(strategy: Strategy) -> dict[str, Any]:
     """A strategy's options as JSON data (config.json): `as_dict()`, a dataclass's fields, or none."""
     options = getattr(strategy, "options", None)
@@ -308,6 +315,14 @@ async def arun(
     from codesim.runner.concurrency import task_concurrency, with_llm_concurrency
     from codesim.runner.config import RunConfig, default_out_dir, model_section
 
+    _check_counts(
+        samples=samples,
+        limit=limit,
+        concurrency=concurrency,
+        budget_tokens=budget_tokens,
+        stop_after_errors=stop_after_errors,
+        ray_workers=ray_workers,
+    )
     if prompts is not None and backend != "local":
         raise UsageError(
             f"prompts= applies in this process only; with the {backend} backend set $CODESIM_PROMPTS where its workers run"
@@ -430,6 +445,7 @@ async def aevaluate(
     from codesim.benchmarks.evaluation import evaluate_samples, summarize
     from codesim.execution import Sandbox
 
+    _check_counts(workers=workers)
     if tests not in ("hidden", "visible"):
         raise UsageError(f"tests must be 'hidden' or 'visible', got {tests!r}")
     ks = sorted(set(k))

@@ -199,3 +199,11 @@ def test_prompts_are_refused_where_remote_workers_would_not_see_them(tmp_path: P
 def test_a_missing_prompt_directory_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(codesim.UsageError, match="prompt template directory not found"):
         codesim.solve(ADD_STATEMENT, model="openai/m", strategy="direct", prompts=tmp_path / "nowhere")
+
+
+def test_counts_are_checked_before_anything_runs(tmp_path: Path) -> None:
+    with pytest.raises(codesim.UsageError, match="^`samples` must be a whole number >= 1, got 0$"):
+        codesim.run("humaneval", "direct", "openai/m", data_file=HUMANEVAL, out=tmp_path / "o", samples=0)
+    with pytest.raises(codesim.UsageError, match="^`workers` must be a whole number >= 1, got 1.5$"):
+        codesim.evaluate([{"task_id": "HumanEval/0", "completion": ""}], dataset="humaneval", workers=1.5)
+    assert not (tmp_path / "o").exists()
