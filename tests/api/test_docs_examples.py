@@ -21,11 +21,17 @@ BLOCK = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
 
 # What each block must print (keyed by a line of its code).
 EXPECTED = {
-    'solution = codesim.solve(statement, model="openai/gpt-4o-mini")': ["def add(a: int, b: int) -> int:", "passes the examples: True (1 tests)"],
+    'solution = codesim.solve(statement, model="openai/gpt-4o-mini")': [
+        "def add(a: int, b: int) -> int:",
+        "passes the examples: True (1 tests)",
+    ],
     'task_ids=["HumanEval/2"])[0]': ["HumanEval/2 True openai/gpt-4o-mini"],
     'out="runs/humaneval-direct",': ["1.0 5 complete runs/humaneval-direct"],
     'out="runs/humaneval-codesim",': ["1.0 2"],
-    'scores = codesim.evaluate("runs/humaneval-direct/results.jsonl"': ["1.0 5", "0.5 1.0 [(False, 'failed'), (True, 'passed')]"],
+    'scores = codesim.evaluate("runs/humaneval-direct/results.jsonl"': [
+        "1.0 5",
+        "0.5 1.0 [(False, 'failed'), (True, 'passed')]",
+    ],
     "asyncio.run(main())": ["HumanEval/0 True", "HumanEval/1 True", "HumanEval/2 True"],
     'model="canned", out="runs/mine"': ["1.0 canned canned-1"],
     'prompts="my-prompts"': ["Write `add` in Python 3, with no explanation."],
