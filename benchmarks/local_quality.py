@@ -78,6 +78,21 @@ def read_results(directory: Path) -> list[dict]:
     return [row for row in rows if row.get("status", "ok") != "error"]
 
 
+def shared_prompt_tokens(row: dict) -> int:
+    """A task sample's tokens with each distinct prompt counted once (n answers to one prompt
+    share its evaluation), completions all counted."""
+    seen: set[str] = set()
+    total = 0
+    for step in row.get("trace") or []:
+        if step.get("tests") is not None:
+            continue
+        if step.get("prompt") not in seen:
+            seen.add(step.get("prompt"))
+            total += int(step.get("prompt_tokens") or 0)
+        total += int(step.get("completion_tokens") or 0)
+    return total
+
+
 def describe(strategy: str, rows: list[dict], wall: float) -> dict:
     """The figures of one strategy's run (`wall`: its wall seconds over all invocations)."""
     def column(name: str) -> list[float]:
@@ -92,6 +107,7 @@ def describe(strategy: str, rows: list[dict], wall: float) -> dict:
         "calls": sum(column("llm_calls")),
         "prompt_tokens": sum(column("prompt_tokens")),
         "completion_tokens": sum(column("completion_tokens")),
+        "shared_tokens": sum(shared_prompt_tokens(row) for row in rows),
         "seconds": sum(column("seconds")),
         "wall": wall,
         "calls_median": statistics.median(column("llm_calls")) if rows else 0,
@@ -106,12 +122,12 @@ def describe(strategy: str, rows: list[dict], wall: float) -> dict:
 
 def print_table(figures: list[dict], total: int) -> None:
     """Side-by-side table of every strategy's figures (`total`: tasks in the subset)."""
-    header = f"{'strategy':<10} {'done':>7} {'pass@1':>7} {'visible':>7} {'calls':>6} {'prompt tok':>10} {'compl tok':>9} {'task s':>8} {'wall s':>7} {'fallbacks':>9}"
+    header = f"{'strategy':<10} {'done':>7} {'pass@1':>7} {'visible':>7} {'calls':>6} {'prompt tok':>10} {'compl tok':>9} {'shared tok':>10} {'task s':>8} {'wall s':>7} {'fallbacks':>9}"
     print(header)
     for f in figures:
         print(
             f"{f['strategy']:<10} {f['done']:>3}/{total:<3} {f['pass@1']:>7.3f} {f['visible']:>7.3f} {f['calls']:>6.0f} "
-            f"{f['prompt_tokens']:>10.0f} {f['completion_tokens']:>9.0f} {f['seconds']:>8.0f} {f['wall']:>7.0f} {f['fallbacks']:>9.0f}"
+            f"{f['prompt_tokens']:>10.0f} {f['completion_tokens']:>9.0f} {f['shared_tokens']:>10.0f} {f['seconds']:>8.0f} {f['wall']:>7.0f} {f['fallbacks']:>9.0f}"
         )
     print("\ncost per task (median / max)")
     print(f"{'strategy':<10} {'calls':>12} {'tokens':>16} {'seconds':>14}")

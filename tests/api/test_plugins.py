@@ -50,7 +50,7 @@ class OneShot:
     async def solve(self, problem, model, run_visible, *, sample_index=0, trace=None):
         trace = trace if trace is not None else Trace()
         answer = await traced_chat(model, trace, "coding", [Message("user", problem.prompt)], sample_index=sample_index)
-        code = extract_code(answer.text, problem.language, problem.entry_point) or ""
+        code = extract_code(answer.response, problem.language, problem.entry_point) or ""
         report = await run_visible(code)
         return StrategyResult(code, report.passed, trace, "first_code" if report.passed else "unsolved", 1)
 

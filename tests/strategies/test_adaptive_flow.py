@@ -242,6 +242,22 @@ async def test_the_call_budget_holds_and_the_best_code_is_returned(server, model
     assert any("task_max_calls=6" in s.note for s in result.trace.steps)
 
 
+async def test_calls_started_side_by_side_count_against_the_budget(server, model, runner_for) -> None:
+    wrong = itertools.cycle(BAD_FUNCTIONS)
+    server.responder = responder(
+        {
+            "candidate": lambda r: fenced(next(wrong)),
+            "planning": lambda r: PLAN,
+            "coding": lambda r: fenced(next(wrong)),
+            "debugging": lambda r: fenced(next(wrong)),
+        }
+    )
+    # 4 candidates + 3 plans leave room for 2 of the 3 coding calls that start together.
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, plans=3, task_max_calls=9)
+    assert result.trace.llm_calls == len(server.requests) == 9
+    assert [s.stage for s in result.trace.steps if s.tests is None].count("coding") == 2
+
+
 def test_default_budgets_are_on() -> None:
     from codesim.strategies.registry import get_spec
 

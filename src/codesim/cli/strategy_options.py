@@ -35,7 +35,7 @@ _HELP = {
     "execution_trace": "codesim-adaptive: show the debugging agent a traced run of the failing test",
     "answer_max_tokens": "codesim-adaptive: max_tokens of candidate, coding and debugging answers (default 1024)",
     "plan_max_tokens": "codesim-adaptive: max_tokens of planning answers (default 768)",
-    "probe_max_tokens": "codesim-adaptive: max_tokens of the probe-input answer (default 384)",
+    "probe_max_tokens": "codesim-adaptive: max_tokens of the probe-input answer (default 256)",
     "faithful": "reproduce the paper's control flow exactly (re-test repeated codes, reuse plan prompts)",
     "task_max_calls": "per-task budget: LLM calls per task sample (default unlimited; codesim-adaptive 20)",
     "task_max_tokens": "per-task budget: tokens per task sample (default unlimited; codesim-adaptive 30000)",

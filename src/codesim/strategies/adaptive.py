@@ -21,8 +21,9 @@ passes the visible tests (greedy first), else the greedy one.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from codesim.strategies.agreement import Behaviour, behaviour, choose
 from codesim.strategies.base import StrategyResult, TraceStep
@@ -37,6 +38,7 @@ from codesim.strategies.session import SessionStrategy, TaskSession, add_note
 if TYPE_CHECKING:
     from codesim.execution import TestReport
 
+T = TypeVar("T")
 SAMPLE_STRIDE = 1000  # sample indices of one task sample's batches: sample_index * STRIDE + ...
 _EVIDENCE_CODES = 2
 _EVIDENCE_CHARS = 800
@@ -95,7 +97,7 @@ class CodeSimAdaptive(SessionStrategy):
         greedy_call = session.ask(
             "candidate", "direct", attempt={"candidate": 1}, max_tokens=options.answer_max_tokens
         )
-        calls = [greedy_call]
+        calls: list[Awaitable[TraceStep | list[TraceStep]]] = [greedy_call]
         if options.candidates > 1:
             calls.append(
                 session.ask_many(
@@ -108,17 +110,18 @@ class CodeSimAdaptive(SessionStrategy):
                     max_tokens=options.answer_max_tokens,
                 )
             )
-        answered = await asyncio.gather(*calls)
-        steps: list[TraceStep] = [answered[0]]
-        for number, step in enumerate(answered[1] if len(answered) > 1 else [], 2):
+        answered = await _side_by_side(calls)
+        greedy = answered[0] if isinstance(answered[0], TraceStep) else None
+        sampled = answered[1] if len(answered) > 1 and isinstance(answered[1], list) else []
+        for number, step in enumerate(sampled, 2):
             step.attempt = {"candidate": number}
-            steps.append(step)
+        steps = ([greedy] if greedy is not None else []) + sampled
         codes = [(session.code_in(step.response), step) for step in steps]
         for code, step in codes:
             if code is None:
                 add_note(step, "no code in the answer: candidate dropped")
         found = await self._test_codes(
-            session, [(code, 1, 0, step is steps[0]) for code, step in codes if code is not None], tried
+            session, [(code, 1, 0, step is greedy) for code, step in codes if code is not None], tried
         )
         return [candidate for candidate in found if candidate.report.passed]
 
@@ -230,8 +233,8 @@ class CodeSimAdaptive(SessionStrategy):
                 add_note(step, note)
                 step.attempt = {"plan": plan_no, "sample": step.attempt.get("plan", 1)}
                 texts.append(plan)
-            coded = await asyncio.gather(
-                *(
+            coded = await _side_by_side(
+                [
                     session.ask_for_code(
                         "coding",
                         "coding",
@@ -241,11 +244,10 @@ class CodeSimAdaptive(SessionStrategy):
                         max_tokens=options.answer_max_tokens,
                     )
                     for plan in texts
-                )
+                ]
             )
-            found = await self._test_codes(
-                session, [(code, plan_no, 0, False) for code, _ in coded if code is not None], tried
-            )
+            codes = [answer[0] for answer in coded if answer is not None and answer[0] is not None]
+            found = await self._test_codes(session, [(code, plan_no, 0, False) for code in codes], tried)
             passing = [c for c in found if c.report.passed]
             if passing:
                 return passing
@@ -265,7 +267,7 @@ class CodeSimAdaptive(SessionStrategy):
         for round_no in range(1, self.options.debug_rounds + 1):
             if not active:
                 break
-            fixed = await asyncio.gather(*(self._fix(session, c, plan_no, round_no) for c in active))
+            fixed = await _side_by_side([self._fix(session, c, plan_no, round_no) for c in active])
             codes = [(code, plan_no, round_no, False) for code in fixed if code is not None]
             known = set(tried)
             found = await self._test_codes(session, codes, tried)
@@ -308,10 +310,24 @@ class CodeSimAdaptive(SessionStrategy):
                 response=trace or "",
                 tests=[],
                 attempt=dict(attempt),
-                note=f"code #{candidate.number}: " + ("traced" if trace else "no trace (the run ended before the tracer reported)"),
+                note=f"code #{candidate.number}: " + ("traced" if trace else "no trace: the code failed before the traced test ran"),
             )
         )
         return trace
+
+
+async def _side_by_side(calls: list[Awaitable[T]]) -> list[T | None]:
+    """Await `calls` together. A call the task's budget refused gives None, and the others
+    still finish (none is left running after the task ends); if the budget refused every one,
+    `BudgetExhausted` is raised. Any other failure is raised once all have ended."""
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    refused = [r for r in results if isinstance(r, BudgetExhausted)]
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, BudgetExhausted):
+            raise result
+    if refused and len(refused) == len(results):
+        raise refused[0]
+    return [None if isinstance(r, BaseException) else r for r in results]
 
 
 def _ranked_failing(candidates: list[Candidate]) -> list[Candidate]:

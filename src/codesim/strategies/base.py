@@ -113,11 +113,12 @@ def prompt_text(messages: list[Message]) -> str:
 
 async def traced_chat(
     model: ChatModel, trace: Trace, stage: str, messages: list[Message], *, attempt: dict[str, int] | None = None, **overrides: Any
-) -> ChatResult:
-    """Call the model and record the call as a trace step (prompt = every turn, role-tagged)."""
+) -> TraceStep:
+    """Call the model and record the call as a trace step (prompt = every turn, role-tagged);
+    returns the step."""
     started = time.monotonic()
     result = await model.chat(messages, **overrides)
-    trace.add(
+    return trace.add(
         TraceStep(
             stage=stage,
             prompt=prompt_text(messages),
@@ -129,4 +130,3 @@ async def traced_chat(
             attempt=dict(attempt or {}),
         )
     )
-    return result

@@ -51,18 +51,20 @@ class TaskBudget:
         """True when no limit is set."""
         return self.max_calls is None and self.max_tokens is None and self.max_seconds is None
 
-    def calls_left(self, trace: Trace) -> int | None:
-        """How many more LLM calls the call budget allows (None: unlimited)."""
-        return None if self.max_calls is None else max(0, self.max_calls - trace.llm_calls)
+    def calls_left(self, trace: Trace, in_flight: int = 0) -> int | None:
+        """How many more LLM calls the call budget allows (None: unlimited), counting the
+        `in_flight` calls already started but not yet in the trace."""
+        return None if self.max_calls is None else max(0, self.max_calls - trace.llm_calls - in_flight)
 
-    def check(self, trace: Trace) -> None:
+    def check(self, trace: Trace, in_flight: int = 0) -> None:
         """Raise `BudgetExhausted` if another LLM call would go over a budget, given the calls
-        recorded in `trace`."""
-        self.check_usage(trace.llm_calls, trace.prompt_tokens + trace.completion_tokens)
+        recorded in `trace` (`in_flight`: calls of this task started side by side and not yet
+        recorded)."""
+        self.check_usage(trace.llm_calls + in_flight, trace.prompt_tokens + trace.completion_tokens)
 
     def check_usage(self, calls: int, tokens: int) -> None:
-        """Raise `BudgetExhausted` if another LLM call after `calls` calls and `tokens` tokens
-        would go over a budget."""
+        """Raise `BudgetExhausted` if another LLM call after `calls` calls (started or done)
+        and `tokens` tokens would go over a budget."""
         if self.max_calls is not None and calls >= self.max_calls:
             raise BudgetExhausted(f"budget: {calls} LLM calls reached task_max_calls={self.max_calls}")
         if self.max_tokens is not None and tokens >= self.max_tokens:
@@ -74,35 +76,39 @@ class TaskBudget:
 
 class BudgetedChatModel(ChatModel):
     """`inner` (sharing its provider, cache, limits and retry policy) for one task sample:
-    counts the calls and tokens made through it and raises `BudgetExhausted` before a call
-    that `budget` no longer allows. Closing it leaves `inner` open."""
+    counts the calls (started or done) and tokens made through it and raises `BudgetExhausted`
+    before a call that `budget` no longer allows. Closing it leaves `inner` open."""
 
     def __init__(self, inner: ChatModel, budget: TaskBudget) -> None:
         super().__init__(inner.provider, inner.params, cache=inner.cache, limits=inner.limits, retry=inner.retry)
         self.inner = inner
         self.budget = budget
-        self.calls = 0
+        self.calls = 0  # started, answered or not
         self.tokens = 0
 
-    def _count(self, results: list[ChatResult]) -> None:
-        self.calls += len(results)
+    def _start(self, n: int) -> int:
+        """Check the budget and count `n` calls as started; fewer when the call budget has less room."""
+        self.budget.check_usage(self.calls, self.tokens)
+        if self.budget.max_calls is not None:
+            n = min(n, self.budget.max_calls - self.calls)
+        self.calls += n
+        return n
+
+    def _count_tokens(self, results: list[ChatResult]) -> None:
         self.tokens += sum(r.usage.prompt_tokens + r.usage.completion_tokens for r in results)
 
     async def chat(self, messages: list[Message], **overrides: Any) -> ChatResult:
         """`inner.chat`, if the budget allows another call."""
-        self.budget.check_usage(self.calls, self.tokens)
+        self._start(1)
         result = await self.inner.chat(messages, **overrides)
-        self._count([result])
+        self._count_tokens([result])
         return result
 
     async def chat_many(self, messages: list[Message], n: int, **overrides: Any) -> list[ChatResult]:
         """`inner.chat_many` (n calls), if the budget allows another call; fewer than `n`
         answers when the call budget has less room left (as `TaskSession.ask_many` does)."""
-        self.budget.check_usage(self.calls, self.tokens)
-        if self.budget.max_calls is not None:
-            n = min(n, self.budget.max_calls - self.calls)
-        results = await self.inner.chat_many(messages, n, **overrides)
-        self._count(results)
+        results = await self.inner.chat_many(messages, self._start(n), **overrides)
+        self._count_tokens(results)
         return results
 
     async def aclose(self) -> None:

@@ -119,4 +119,4 @@ class AdaptiveOptions(StrategyOptions):
     execution_trace: bool = True  # show the debugging agent the failing run's variable values
     answer_max_tokens: int = _at_least(64, 1024)  # candidates, codes and debugging answers
     plan_max_tokens: int = _at_least(64, 768)
-    probe_max_tokens: int = _at_least(64, 384)
+    probe_max_tokens: int = _at_least(64, 256)

@@ -64,6 +64,7 @@ class TaskSession:
         self.last_code: str | None = None
         self._codes: dict[str, int] = {}  # normalised code -> its number (1-based)
         self._reports: dict[int, TestReport] = {}
+        self._in_flight = 0  # LLM calls started side by side and not yet in the trace
         self._system = system_message()
         self._set_problem(problem)
 
@@ -112,13 +113,17 @@ class TaskSession:
         batched request where the provider can), each recorded as its own `stage` step with
         its own usage and `attempt_key` numbered 1..n. Fewer than `n` when the call budget
         has less room left."""
-        self.budget.check(self.trace)
-        room = self.budget.calls_left(self.trace)
+        self.budget.check(self.trace, self._in_flight)
+        room = self.budget.calls_left(self.trace, self._in_flight)
         n = n if room is None else min(n, room)
         messages = self.messages(template, **context)
         overrides = self._overrides(temperature, first_index, max_tokens)
         started = time.monotonic()
-        results = await self.model.chat_many(messages, n, **overrides)
+        self._in_flight += n
+        try:
+            results = await self.model.chat_many(messages, n, **overrides)
+        finally:
+            self._in_flight -= n
         seconds = time.monotonic() - started
         prompt = prompt_text(messages)
         return [
@@ -148,9 +153,12 @@ class TaskSession:
     async def _call(
         self, stage: str, messages: list[Message], attempt: dict[str, int] | None, overrides: dict[str, Any]
     ) -> TraceStep:
-        self.budget.check(self.trace)
-        await traced_chat(self.model, self.trace, stage, messages, attempt=attempt, **overrides)
-        return self.trace.steps[-1]
+        self.budget.check(self.trace, self._in_flight)
+        self._in_flight += 1
+        try:
+            return await traced_chat(self.model, self.trace, stage, messages, attempt=attempt, **overrides)
+        finally:
+            self._in_flight -= 1
 
     async def ask_for_code(
         self,
