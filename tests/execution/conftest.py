@@ -27,8 +27,9 @@ async def sandbox() -> AsyncIterator[Sandbox]:
 
 @pytest.fixture
 def canary() -> Iterator[Canary]:
-    """A world-readable canary file under /dev/shm (visible inside the sandbox)."""
-    directory = Path("/dev/shm") / f"codesim-canary-{os.getpid()}"
+    """A world-readable canary file in a host directory the sandbox can see (read-only): /var/lib
+    as root (/dev/shm is the sandbox's own fresh tmpfs then), else /dev/shm."""
+    directory = Path("/var/lib" if os.geteuid() == 0 else "/dev/shm") / f"codesim-canary-{os.getpid()}"
     directory.mkdir(mode=0o755, exist_ok=True)
     os.chmod(directory, 0o755)
     path = directory / "canary.txt"

@@ -159,15 +159,25 @@ async def test_program_cannot_kill_its_supervisor(sandbox: Sandbox, canary: Cana
 
 async def test_program_cannot_signal_the_harness(sandbox: Sandbox, canary: Canary) -> None:
     outcome = await run(sandbox, f"import os, signal\nos.kill({os.getpid()}, signal.SIGTERM)\n")
-    assert outcome.status == "runtime_error" and "PermissionError" in outcome.stderr
+    # Another uid (PermissionError), and in its own PID namespace the harness's pid names no process.
+    assert outcome.status == "runtime_error"
+    assert "PermissionError" in outcome.stderr or "ProcessLookupError" in outcome.stderr
     await assert_host_unharmed(sandbox, canary)
 
 
 async def test_kill_everything_only_reaches_the_programs_own_processes(sandbox: Sandbox, canary: Canary) -> None:
     await sandbox.isolation()
     servers = sandbox.worker_pids()
-    outcome = await run(sandbox, "import os, signal\nos.kill(-1, signal.SIGKILL)\nprint('still here')\n")
-    assert (outcome.status, outcome.stdout) == ("ok", "still here\n")
+    code = """
+        import os, signal, time
+        if os.fork() == 0:
+            time.sleep(100)
+            os._exit(0)
+        os.kill(-1, signal.SIGKILL)
+        print('still here', os.wait()[1] == signal.SIGKILL)
+        """
+    outcome = await run(sandbox, code)
+    assert (outcome.status, outcome.stdout) == ("ok", "still here True\n")
     assert set(servers) <= set(sandbox.worker_pids())
     await assert_host_unharmed(sandbox, canary)
 
@@ -224,7 +234,8 @@ async def test_cannot_delete_or_overwrite_user_files(sandbox: Sandbox, canary: C
                 print('denied', type(err).__name__)
         """
     outcome = await run(sandbox, code)
-    assert outcome.status == "ok" and outcome.stdout.count("denied PermissionError") == 4
+    # PermissionError (not the owner), or OSError EROFS as root (the host is mounted read-only)
+    assert outcome.status == "ok" and outcome.stdout.count("denied") == 4
     await assert_host_unharmed(sandbox, canary)
 
 

@@ -59,7 +59,7 @@ CONFIG = '{"dataset": "humaneval", "strategy": "direct"}'
         (None, "no such run directory"),
         ({}, "no results.jsonl"),
         ({"results.jsonl": ""}, "no config.json or summary.json"),
-        ({"results.jsonl": "", "config.json": "{oops"}, "config.json is not valid JSON"),
+        ({"results.jsonl": "", "config.json": "{oops"}, "config.json:1: not valid JSON"),
         ({"results.jsonl": "", "summary.json": "[1]"}, "summary.json is not a JSON object"),
         ({"config.json": CONFIG, "results.jsonl": 'not json\n{"task_id": "a"}\n'}, "line 1 is not a valid results line"),
         ({"config.json": CONFIG, "results.jsonl": '{"x": 1}\n{"task_id": "a"}\n'}, "line 1 is not a valid results line"),

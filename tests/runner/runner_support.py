@@ -77,7 +77,7 @@ class OneCallStrategy:
     ) -> StrategyResult:
         trace = Trace()
         result = await traced_chat(model, trace, "coding", [Message("user", problem.prompt)], sample_index=sample_index)
-        code = extract_code(result.text, problem.language, problem.entry_point) or ""
+        code = extract_code(result.response, problem.language, problem.entry_point) or ""
         report = await run_visible(code)
         trace.add(
             TraceStep(stage="visible_tests", prompt=code, tests=[{"verdict": r.verdict.value} for r in report.results])

@@ -157,10 +157,11 @@ async def test_samples_are_separate_requests_and_give_pass_at_k(tmp_path: Path, 
     assert "pass@5" not in outcome.summary
 
     def timeless(summary: dict) -> dict:
-        return {key: value for key, value in summary.items() if key != "wall_seconds"}
+        return {key: value for key, value in summary.items() if key not in ("wall_seconds", "invocations")}
 
     assert timeless(again.summary) == timeless(outcome.summary)  # nothing redone, same figures
     assert again.summary["wall_seconds"] >= outcome.summary["wall_seconds"]  # wall time accumulates
+    assert again.summary["invocations"][:1] == outcome.summary["invocations"] and len(again.summary["invocations"]) == 2
 
 
 async def test_resume_runs_only_missing_samples(tmp_path: Path, sandbox: Sandbox) -> None:

@@ -54,7 +54,7 @@ def test_corrupt_line_before_the_end_is_refused_not_dropped(tmp_path: Path) -> N
     path = tmp_path / "results.jsonl"
     content = json.dumps(_record("A")) + "\nnot json\n" + json.dumps(_record("B")) + "\n"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(UsageError, match="line 2 is not valid JSON"):
+    with pytest.raises(UsageError, match=r"results.jsonl:2: not valid JSON"):
         ResultsFile(path).load()
     assert path.read_text(encoding="utf-8") == content
 
@@ -75,7 +75,7 @@ def test_write_json_atomically_and_read_json(tmp_path: Path) -> None:
     assert read_json(path) == {"pass@1": 0.75, "model": "é"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
     path.write_text("{", encoding="utf-8")
-    with pytest.raises(UsageError, match="summary.json is not valid JSON"):
+    with pytest.raises(UsageError, match=r"summary.json:1: not valid JSON"):
         read_json(path)
 
 

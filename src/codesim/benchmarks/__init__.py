@@ -7,7 +7,6 @@ dataset, which published row formats are accepted and where the data is looked f
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from pathlib import Path
 
 from codesim.benchmarks.formats import detect_format
@@ -75,22 +74,28 @@ def data_directories(problems: list[Problem]) -> list[str]:
 
 
 def unique_task_ids(problems: list[Problem]) -> list[Problem]:
-    """Give the 2nd, 3rd, ... problem with an already-seen id the id `<id>#2`, `<id>#3`, ...
+    """Give the 2nd, 3rd, ... problem with an already-seen id the next free id `<id>#2`, `<id>#3`, ...
 
-    The original id is kept in `metadata["original_task_id"]`.
+    A suffixed id that some row of the file already has is skipped (`X`, `X`, `X#2` become `X`,
+    `X#3`, `X#2`), so every id is unique and a row's own unique id never changes. The original id
+    is kept in `metadata["original_task_id"]`.
     """
-    seen: Counter[str] = Counter()
+    taken = {problem.task_id for problem in problems}
+    seen: set[str] = set()
     result = []
     for problem in problems:
-        seen[problem.task_id] += 1
-        count = seen[problem.task_id]
-        if count > 1:
+        if problem.task_id in seen:
+            count = 2
+            while f"{problem.task_id}#{count}" in taken:
+                count += 1
             new_id = f"{problem.task_id}#{count}"
+            taken.add(new_id)
             problem = dataclasses.replace(
                 problem,
                 public=dataclasses.replace(problem.public, task_id=new_id),
                 metadata={**problem.metadata, "original_task_id": problem.task_id},
             )
+        seen.add(problem.task_id)
         result.append(problem)
     return result
 

@@ -122,6 +122,12 @@ class _Recorder:
             data = data[_write(self._fd, data):]
 
 
+def _compile(source, name: str, mode: str):
+    """Compile untrusted code as CPython would compile a file of its own: none of this module's
+    ``from __future__`` flags (``annotations`` would hide NameErrors in annotations)."""
+    return compile(source, name, mode, flags=0, dont_inherit=True)
+
+
 def _tail(text: str, limit: int) -> str:
     return text if _len(text) <= limit else "..." + text[-limit:]
 
@@ -161,7 +167,7 @@ def _assert_lhs(exc: BaseException, source: str) -> str:
     try:
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Assert) and node.lineno == line and isinstance(node.test, ast.Compare):
-                left = compile(ast.Expression(node.test.left), TEST_NAME, "eval")
+                left = _compile(ast.Expression(node.test.left), TEST_NAME, "eval")
                 return _tail(_repr(eval(left, frame.f_globals, frame.f_locals)), MAX_REPR)
     except BaseException:  # noqa: BLE001 - best effort: the verdict does not depend on it
         return ""
@@ -222,7 +228,7 @@ def run_function_tests(code: str, tests: list[dict], entry_point: str | None, re
     namespace = _fresh_main(code)
     record(event="start", index=-1)
     try:
-        exec(compile(code, SOURCE_NAME, "exec"), namespace)
+        exec(_compile(code, SOURCE_NAME, "exec"), namespace)
     except BaseException as exc:  # noqa: BLE001 - every failure of untrusted code is a verdict
         verdict, error = _error_of(exc)
         record(event="load", verdict=verdict, error=error)
@@ -241,7 +247,7 @@ def run_function_tests(code: str, tests: list[dict], entry_point: str | None, re
                 scope = dict(namespace)
                 if entry_point and "." not in entry_point and callable(namespace.get(entry_point)):
                     scope[entry_point] = _guard(namespace[entry_point], snapshot)
-                exec(compile(test["input"], TEST_NAME, "exec"), scope)
+                exec(_compile(test["input"], TEST_NAME, "exec"), scope)
                 _restore_builtins(snapshot)
                 record(event="end", index=index, verdict="passed", time_s=_clock() - started)
         except BaseException as exc:  # noqa: BLE001
@@ -259,7 +265,7 @@ def run_program(code: str) -> int:
     namespace = _fresh_main(code)
     status = 0
     try:
-        exec(compile(code, SOURCE_NAME, "exec"), namespace)
+        exec(_compile(code, SOURCE_NAME, "exec"), namespace)
     except SystemExit as exc:
         if exc.code is None:
             status = 0

@@ -50,22 +50,31 @@ class Supervisor:
 
     def __init__(self, config: dict):
         self.root = os.geteuid() == 0
-        self.in_force = {"unprivileged_user": False, "network_namespace": False, "mount_namespace": False}
+        self.in_force = {"unprivileged_user": False, "network_namespace": False, "ipc_namespace": False,
+                         "mount_namespace": False, "read_only_host": False, "pid_namespace": False}
         if os.getsid(0) != os.getpid():
             os.setsid()  # a session without a controlling terminal, shared by all runs
         isolation.prctl(isolation.PR_SET_CHILD_SUBREAPER, 1)
-        isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
         isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)  # inherited by every run
         self.problems: list[str] = []
         if self.root:
+            isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
             self.uid, self._lock_fd = isolation.lease_uid(config["lock_dir"], config["uid_base"], config["uid_count"])
             self.in_force["unprivileged_user"] = True
             try:
-                self.in_force.update(isolation.enter_namespaces("/tmp", config["hide"], config["scratch_mb"]))
+                in_force, problems = isolation.enter_namespaces("/tmp", config["hide"], config["scratch_mb"])
+                self.in_force.update(in_force)
+                self.problems += problems
             except OSError as err:
                 self.problems.append(f"namespaces: {err}")
+            self.in_force["pid_namespace"] = isolation.enter_pid_namespace()
         else:
             self.uid = os.getuid()
+        if not self.in_force["pid_namespace"]:
+            # Without a PID namespace (no root, or refused): on the harness's death, kill the runs, then go.
+            sweep_uid = self.uid if self.root else None
+            signal.signal(signal.SIGTERM, lambda signum, frame: _sweep_and_exit(signum, sweep_uid))
+            isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGTERM)
         if self.in_force["mount_namespace"]:
             self.scratch = tempfile.mkdtemp(prefix="worker-", dir="/tmp")
         else:
@@ -160,6 +169,8 @@ class Supervisor:
         outcome = _Capture(request, pid, started).supervise(out_r, err_r, rec_r)
         outcome.finish(pid)
         isolation.sweep(self.uid if self.root else None)
+        if self.in_force["mount_namespace"]:
+            isolation.empty_private_dirs()
         with os.fdopen(status_r, "rb") as status:
             setup = status.read(65536)
         result = outcome.to_json()
@@ -174,6 +185,7 @@ class Supervisor:
     def _child(self, request, argv, env, cwd, limits, fds) -> None:
         """In the forked child: isolate, limit, then exec or run the driver. Never returns."""
         try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's own handler is not the run's
             high = [fcntl.fcntl(fd, fcntl.F_DUPFD, HIGH_FD) for fd in fds]
             for target, fd in zip((0, 1, 2, RECORD_FD, STATUS_FD), high):
                 os.dup2(fd, target, inheritable=target != STATUS_FD)
@@ -206,6 +218,13 @@ class Supervisor:
             os._exit(driver.run_program(python["code"]))
         except BaseException:  # noqa: BLE001
             os._exit(1)
+
+
+def _sweep_and_exit(signum: int, uid: int | None) -> None:
+    """On SIGTERM (the parent-death signal when there is no PID namespace): kill every process of
+    the runs (those of ``uid`` when given), then exit."""
+    isolation.sweep(uid)
+    os._exit(128 + signum)
 
 
 def _pidfd(pid: int) -> int | None:

@@ -4,28 +4,43 @@ Stdlib only (runs on the sandbox's Python, outside the codesim package):
 - `lease_uid`: pick an unused uid for this worker and hold a lock on it, so that concurrent
   workers (even of other codesim processes) never share a uid. RLIMIT_NPROC is counted per
   real uid, and the end-of-run sweep kills every process of the uid: both need one uid per worker.
-- `enter_namespaces`: a private network namespace (no network) and a private mount namespace in
-  which /tmp is a fresh size-capped tmpfs and the given private directories are hidden.
+- `enter_namespaces`: private network (no network), IPC and mount namespaces; in the mount
+  namespace every host mount is read-only, /tmp, /dev/shm and /run/lock are fresh size-capped
+  tmpfs mounts, and the given private directories are hidden.
+- `enter_pid_namespace`: continue as the init of a new PID namespace, so that every process of
+  every run dies with the worker, whatever kills it.
 - `drop_privileges`: become the leased uid/gid with no supplementary groups and no way back.
 - `sweep`: the end-of-run kill that leaves no process behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
 import os
 import pwd
+import re
+import shutil
 import signal
 import time
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+MS_RDONLY = 0x1
 MS_NOSUID = 0x2
 MS_NODEV = 0x4
-MS_RDONLY = 0x1
+MS_NOEXEC = 0x8
+MS_REMOUNT = 0x20
+MS_NOATIME = 0x400
+MS_NODIRATIME = 0x800
+MS_BIND = 0x1000
 MS_REC = 0x4000
+MS_RELATIME = 1 << 21
+MS_STRICTATIME = 1 << 24
 MS_PRIVATE = 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_CHILD_SUBREAPER = 36
@@ -90,25 +105,110 @@ def _mount(source: str, target: str, fstype: str | None, flags: int, data: str |
     )
 
 
-def enter_namespaces(scratch_dir: str, hide: list[str], scratch_mb: int) -> dict[str, bool]:
-    """Move the calling process into new network and mount namespaces (needs CAP_SYS_ADMIN).
+# Per-mount options of /proc/self/mountinfo kept when a mount is made read-only.
+_MOUNT_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC, "noatime": MS_NOATIME,
+                "nodiratime": MS_NODIRATIME, "relatime": MS_RELATIME, "strictatime": MS_STRICTATIME}
+# Writable places every program expects, each a fresh tmpfs of this many MiB per worker (emptied
+# after each run by `empty_private_dirs`). Everything else of the host is read-only.
+PRIVATE_TMPFS_MB = {"/dev/shm": 64, "/run/lock": 1}
 
-    In the mount namespace ``scratch_dir`` becomes a fresh tmpfs of ``scratch_mb`` MiB (the runs'
-    working directories) and each existing directory of ``hide`` is covered by an empty read-only
-    tmpfs. Returns which protections are in force; what the kernel refuses is left off.
+
+def _mount_points() -> list[tuple[str, int]]:
+    """(mount point, per-mount flags) of every mount of this namespace, parents first."""
+    points = []
+    with open("/proc/self/mountinfo", encoding="utf-8") as mountinfo:
+        for line in mountinfo:
+            fields = line.split()
+            path = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+            flags = sum(_MOUNT_FLAGS.get(option, 0) for option in fields[5].split(","))
+            points.append((path, flags))
+    return points
+
+
+def _make_everything_read_only() -> list[str]:
+    """Remount every mount of this (private) namespace read-only; the mount points refused."""
+    refused = []
+    for path, flags in _mount_points():
+        try:
+            _mount("none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, None)
+        except OSError as err:
+            if err.errno != errno.ENOENT:  # a mount point hidden under another mount
+                refused.append(f"{path} ({os.strerror(err.errno)})")
+    return refused
+
+
+def enter_namespaces(scratch_dir: str, hide: list[str], scratch_mb: int) -> tuple[dict[str, bool], list[str]]:
+    """Move the calling process into new network, IPC and mount namespaces (needs CAP_SYS_ADMIN).
+
+    In the mount namespace every host mount becomes read-only; ``scratch_dir`` becomes a fresh
+    tmpfs of ``scratch_mb`` MiB (the runs' working directories), each of `PRIVATE_TMPFS_MB` a
+    fresh world-writable tmpfs, and each existing directory of ``hide`` is covered by an empty
+    read-only tmpfs. Returns which protections are in force (what the kernel refuses is left off)
+    and the problems met on the way.
     """
-    in_force = {"network_namespace": False, "mount_namespace": False}
-    if _libc.unshare(CLONE_NEWNET) == 0:
-        in_force["network_namespace"] = True
+    in_force = {"network_namespace": False, "ipc_namespace": False, "mount_namespace": False,
+                "read_only_host": False}
+    in_force["network_namespace"] = _libc.unshare(CLONE_NEWNET) == 0
+    in_force["ipc_namespace"] = _libc.unshare(CLONE_NEWIPC) == 0
     if _libc.unshare(CLONE_NEWNS) != 0:
-        return in_force
+        return in_force, []
     _mount("none", "/", None, MS_REC | MS_PRIVATE, None)
+    refused = _make_everything_read_only()
     _mount("tmpfs", scratch_dir, "tmpfs", MS_NOSUID | MS_NODEV, f"size={scratch_mb}m,mode=0711")
+    for path, size_mb in PRIVATE_TMPFS_MB.items():
+        if os.path.isdir(path):
+            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size_mb}m,mode=1777")
     for path in hide:
         if os.path.isdir(path) and os.path.realpath(path) != os.path.realpath(scratch_dir):
             _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=0755")
     in_force["mount_namespace"] = True
-    return in_force
+    in_force["read_only_host"] = not refused
+    return in_force, [f"could not make read-only: {', '.join(refused)}"] if refused else []
+
+
+def empty_private_dirs() -> None:
+    """Delete what a run left in the private tmpfs directories (the next run starts clean)."""
+    for path in PRIVATE_TMPFS_MB:
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def enter_pid_namespace() -> bool:
+    """Continue in a new PID namespace, as its init (needs CAP_SYS_ADMIN); False if refused.
+
+    The calling process forks the init and stays outside only to wait for it and pass its exit
+    status on. The init dies with that process (``PR_SET_PDEATHSIG``), and when the init dies the
+    kernel kills every process of the namespace: no run outlives its worker, whatever kills it.
+    """
+    if _libc.unshare(CLONE_NEWPID) != 0:
+        return False
+    alive_r, alive_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(alive_w)
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        os.set_blocking(alive_r, False)
+        try:
+            gone = os.read(alive_r, 1) == b""  # the outer process died before PDEATHSIG was armed
+        except BlockingIOError:
+            gone = False
+        os.close(alive_r)
+        if gone:
+            os._exit(1)
+        return True
+    os.close(alive_r)
+    os.closerange(0, alive_w)  # the control channel belongs to the init alone
+    os.closerange(alive_w + 1, 65536)
+    _, status = os.waitpid(pid, 0)
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
 def drop_privileges(uid: int, gid: int) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from codesim.errors import UsageError
+from codesim.runner.records import with_solution_restored
 from codesim.runner.store import CONFIG_FILE, RESULTS_FILE, SUMMARY_FILE, read_json
 
 _NUMBER_FIELDS = ("llm_calls", "prompt_tokens", "completion_tokens", "seconds")
@@ -70,7 +71,7 @@ def _read_object(path: Path) -> dict[str, Any]:
 
 def normalized_record(record: dict[str, Any]) -> dict[str, Any]:
     """A results line with the optional fields defaulted (older runs, error lines)."""
-    record = dict(record)
+    record = with_solution_restored(record)
     record["task_id"] = str(record["task_id"])
     record["sample_index"] = int(record.get("sample_index", 0))
     record["passed"] = bool(record.get("passed"))

@@ -10,6 +10,7 @@ are on disk as soon as they finish, so every stop is resumable."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -50,14 +51,17 @@ class SampleProducer(Protocol):
 class SampleRunner:
     """Produces the results line of one task sample and appends it to results.jsonl."""
 
-    def __init__(self, producer: SampleProducer, results: ResultsFile) -> None:
+    def __init__(self, producer: SampleProducer, results: ResultsFile, invocation_started: float = 0.0) -> None:
         self.producer = producer
         self.results = results
+        self.invocation_started = invocation_started
 
     async def run(self, item: WorkItem) -> dict[str, Any]:
-        """Produce, append; RunBudgetSpent and cancellation propagate (the sample is then not
-        recorded and will be redone on resume)."""
+        """Produce, stamp (this invocation's start, the finish time: the wall time of a killed
+        invocation is read back from them), append; RunBudgetSpent and cancellation propagate
+        (the sample is then not recorded and will be redone on resume)."""
         record = await self.producer.produce(item)
+        record = {**record, "invocation_started": self.invocation_started, "finished_at": round(time.time(), 3)}
         write = asyncio.ensure_future(asyncio.to_thread(self.results.append, record))
         try:
             await asyncio.shield(write)

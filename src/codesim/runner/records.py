@@ -1,4 +1,9 @@
-"""The results.jsonl line of one task sample."""
+"""The results.jsonl line of one task sample.
+
+The final program is stored once per line, in `solution`: a trace step whose prompt or response
+holds it (the coding answer it was extracted from, the visible-test step that ran it, a debugging
+prompt) stores that text with each copy cut out and `<field>_solution_at`, the list of offsets
+where they were. `with_solution_restored` gives readers the texts back exactly."""
 
 from __future__ import annotations
 
@@ -52,8 +57,45 @@ def solved_record(
         "seconds": round(seconds, 3),
         "hidden_seconds": round(hidden_seconds, 3),
         "hidden_tests": _hidden_summary(hidden, n_hidden),
-        "trace": result.trace.to_list(),
+        "trace": [_solution_cut_out(step, result.code) for step in result.trace.to_list()],
     }
+
+
+SOLUTION_FIELDS = ("prompt", "response")
+
+
+def _solution_cut_out(step: dict[str, Any], solution: str) -> dict[str, Any]:
+    """`step` with every copy of `solution` cut out of its prompt and response."""
+    for name in SOLUTION_FIELDS:
+        parts = step[name].split(solution) if solution else []
+        if len(parts) > 1:
+            step[name] = "".join(parts)
+            offsets, at = [], 0
+            for part in parts[:-1]:
+                at += len(part)
+                offsets.append(at)
+            step[f"{name}_solution_at"] = offsets
+    return step
+
+
+def with_solution_restored(record: dict[str, Any]) -> dict[str, Any]:
+    """A results line (read from disk) with the solution put back where its trace steps cut it out."""
+    solution = record.get("solution") or ""
+    trace = record.get("trace")
+    if not isinstance(trace, list) or not isinstance(solution, str):
+        return record
+    steps = []
+    for step in trace:
+        if isinstance(step, dict):
+            step = dict(step)
+            for name in SOLUTION_FIELDS:
+                offsets = step.pop(f"{name}_solution_at", None)
+                text = step.get(name)
+                if isinstance(offsets, list) and isinstance(text, str):
+                    bounds = [0, *offsets, len(text)]
+                    step[name] = solution.join(text[start:end] for start, end in zip(bounds, bounds[1:]))
+        steps.append(step)
+    return {**record, "trace": steps}
 
 
 def error_record(task_id: str, sample_index: int, message: str, seconds: float) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from codesim.runner.engine import RunLoop, SampleRunner, StopReason, WorkItem
 from codesim.runner.meter import UsageMeter
 from codesim.runner.progress import RunProgress
 from codesim.runner.records import STATUS_ERROR
-from codesim.runner.store import RunDirectory, recorded_wall_seconds, sample_key
+from codesim.runner.store import RunDirectory, earlier_wall_seconds, sample_key
 from codesim.runner.summary import build_summary
 from codesim.strategies.base import Strategy
 
@@ -119,16 +119,17 @@ async def execute_backend_run(
 ) -> RunOutcome:
     """Run the samples of `problems` not yet in the run directory (opened with
     `open_run_directory`) on `backend`, then write summary.json."""
-    started = time.monotonic()
-    earlier_wall = recorded_wall_seconds(run_dir.path)
+    started, started_at = time.monotonic(), round(time.time(), 3)
     selected = {(p.task_id, s) for p in problems for s in range(config.samples)}
-    records, retried = _drop_retried_errors(run_dir, run_dir.results.load(), selected)
+    loaded = run_dir.results.load()
+    earlier_wall, invocations = earlier_wall_seconds(run_dir.path, loaded)
+    records, retried = _drop_retried_errors(run_dir, loaded, selected)
     finished = {sample_key(r): r for r in records if sample_key(r) in selected}
     todo = [WorkItem(p, s) for p in problems for s in range(config.samples) if (p.task_id, s) not in finished]
 
     meter = UsageMeter(config.budget_tokens)
     progress = RunProgress(len(selected), list(finished.values()), meter, console)
-    runner = SampleRunner(backend.producer(meter, progress.usage_changed), run_dir.results)
+    runner = SampleRunner(backend.producer(meter, progress.usage_changed), run_dir.results, started_at)
     loop = RunLoop(runner, config.concurrency, progress.sample_finished, stop_after_errors)
     reason = StopReason.FAILED
     try:
@@ -138,5 +139,6 @@ async def execute_backend_run(
         done = [r for r in run_dir.results.load() if sample_key(r) in selected]
         wall = earlier_wall + time.monotonic() - started
         summary = build_summary(config, done, len(problems), reason.value, wall_seconds=wall)
+        summary["invocations"] = [*invocations, started_at]
         run_dir.write_summary(summary)
     return RunOutcome(reason, summary, run_dir.path, run_dir.results.dropped_torn_line, retried, loop.last_error)

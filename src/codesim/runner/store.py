@@ -7,13 +7,16 @@ are replaced atomically (temporary file + rename)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from codesim.atomic import write_json_atomically, write_jsonl_atomically
-from codesim.errors import UsageError
+from codesim.errors import StorageError, UsageError
 
 RESULTS_FILE = "results.jsonl"
 CONFIG_FILE = "config.json"
@@ -28,18 +31,86 @@ def sample_key(record: dict[str, Any]) -> SampleKey:
     return str(record["task_id"]), int(record["sample_index"])
 
 
-def read_json(path: Path) -> Any:
-    """The JSON in `path`; a UsageError naming the file when it is not valid JSON."""
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def parse_json(data: bytes, where: Path, first_line: int = 1) -> Any:
+    """The JSON value in `data` (read from `where`, starting at line `first_line`); a UsageError
+    `file:line: what is wrong` when it is not UTF-8 text or not valid JSON."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise UsageError(f"{path} is not valid JSON ({err})") from err
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = first_line + _line_of(data, err.start) - 1
+        raise UsageError(f"{where}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x})") from None
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        line = first_line + getattr(err, "lineno", 1) - 1
+        raise UsageError(f"{where}:{line}: not valid JSON ({getattr(err, 'msg', err)})") from None
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in `path`; a UsageError naming the file and line when it is not valid JSON."""
+    return parse_json(path.read_bytes(), path)
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The JSON object in `path`; a UsageError naming the file when it holds anything else."""
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}:1: expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def check_results_line(record: Any, where: Path, line: int) -> dict[str, Any]:
+    """`record` if it is a results line (an object with a task_id and a sample_index), else a
+    UsageError `file:line: what is wrong`."""
+    if not isinstance(record, dict):
+        raise UsageError(f"{where}:{line}: expected a JSON object, got {type(record).__name__}")
+    for name, kinds in (("task_id", (str, int)), ("sample_index", (int,))):
+        if name not in record:
+            raise UsageError(f"{where}:{line}: missing '{name}'")
+        if isinstance(record[name], bool) or not isinstance(record[name], kinds):
+            raise UsageError(f"{where}:{line}: '{name}' should be {' or '.join(k.__name__ for k in kinds)}, "
+                             f"got {type(record[name]).__name__}")
+    return record
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn a failed write of `path` (disk full, read-only, no permission) into one StorageError
+    line naming it and saying how to go on."""
+    try:
+        yield
+    except OSError as err:
+        raise StorageError(f"cannot write {path}: {err.strerror or err}; free space or make it writable, "
+                           "then run the same command again to resume (finished samples are kept)") from None
+
+
+def earlier_wall_seconds(run_path: Path, records: list[dict[str, Any]]) -> tuple[float, list[float]]:
+    """The wall time of a run's earlier invocations and their start times (epoch seconds).
+
+    summary.json gives the total of the invocations it lists in `invocations`; an invocation
+    killed before writing a summary counts from its start (`invocation_started` of its results
+    lines) to its last finished sample (their latest `finished_at`)."""
+    path = run_path / SUMMARY_FILE
+    summary = read_json_object(path) if path.is_file() else {}
+    known = summary.get("invocations")
+    known = [start for start in known if isinstance(start, (int, float))] if isinstance(known, list) else []
+    killed: dict[float, float] = {}
+    for record in records:
+        start, end = record.get("invocation_started"), record.get("finished_at")
+        if isinstance(start, (int, float)) and isinstance(end, (int, float)) and start not in known:
+            killed[start] = max(killed.get(start, start), end)
+    seconds = float(summary.get("wall_seconds") or 0.0) + sum(end - start for start, end in killed.items())
+    return seconds, sorted([*known, *killed])
 
 
 def recorded_wall_seconds(run_path: Path) -> float:
     """The wall time of a run's invocations so far, from its summary.json (0 without one)."""
     path = run_path / SUMMARY_FILE
-    return float(read_json(path).get("wall_seconds", 0.0)) if path.is_file() else 0.0
+    return float(read_json_object(path).get("wall_seconds", 0.0)) if path.is_file() else 0.0
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -67,14 +138,15 @@ class ResultsFile:
         kept = 0  # bytes of the file holding good lines
         for number, line in enumerate(lines, start=1):
             try:
-                records.append(json.loads(line))
-            except ValueError as err:
+                record = parse_json(line, self.path, number)
+            except UsageError:
                 if number == len(lines):
                     break  # an unparsable last line is torn too
-                raise UsageError(f"{self.path}: line {number} is not valid JSON ({err}); fix or remove it") from err
+                raise
+            records.append(check_results_line(record, self.path, number))
             kept += len(line) + 1
         if kept < len(data):
-            with open(self.path, "r+b") as handle:
+            with writing(self.path), open(self.path, "r+b") as handle:
                 handle.truncate(kept)
                 os.fsync(handle.fileno())
             self.dropped_torn_line = True
@@ -87,16 +159,18 @@ class ResultsFile:
     def append(self, record: dict[str, Any]) -> None:
         """Append one line in a single write and fsync it."""
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            _write_all(fd, line)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        with writing(self.path):
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                _write_all(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     def rewrite(self, records: list[dict[str, Any]]) -> None:
         """Replace the file's content atomically by `records` (used to drop retried error lines)."""
-        write_jsonl_atomically(self.path, records)
+        with writing(self.path):
+            write_jsonl_atomically(self.path, records)
 
 
 class RunDirectory:
@@ -108,8 +182,9 @@ class RunDirectory:
         self._lock_fd: int | None = None
 
     def __enter__(self) -> RunDirectory:
-        self.path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path / _LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        with writing(self.path):
+            self.path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path / _LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             import fcntl
 
@@ -122,7 +197,8 @@ class RunDirectory:
         self._lock_fd = fd
         for name in (RESULTS_FILE, CONFIG_FILE, SUMMARY_FILE):  # left by a kill during a replace
             for stale in self.path.glob(f".{name}.*.tmp"):
-                stale.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    stale.unlink(missing_ok=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -135,15 +211,17 @@ class RunDirectory:
         results but no config (not a codesim run)."""
         config_path = self.path / CONFIG_FILE
         if config_path.exists():
-            return read_json(config_path)
+            return read_json_object(config_path)
         if self.results.path.exists() and self.results.path.stat().st_size:
             raise UsageError(f"{self.path} has a {RESULTS_FILE} but no {CONFIG_FILE}; use another --out")
         return None
 
     def write_config(self, config: dict[str, Any]) -> None:
         """Write config.json atomically."""
-        write_json_atomically(self.path / CONFIG_FILE, config)
+        with writing(self.path / CONFIG_FILE):
+            write_json_atomically(self.path / CONFIG_FILE, config)
 
     def write_summary(self, summary: dict[str, Any]) -> None:
         """Write summary.json atomically."""
-        write_json_atomically(self.path / SUMMARY_FILE, summary)
+        with writing(self.path / SUMMARY_FILE):
+            write_json_atomically(self.path / SUMMARY_FILE, summary)
