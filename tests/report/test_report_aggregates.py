@@ -82,10 +82,10 @@ def test_comparison_of_two_runs(two_runs: list[Path]) -> None:
 
 
 def test_every_provider_default_model_has_a_dated_sourced_price() -> None:
-    from codesim.llm.factory import DEFAULT_MODELS
+    from codesim.llm.factory import provider_spec
     from codesim.pricing import SOURCES
 
-    hosted = {provider: model for provider, model in DEFAULT_MODELS.items() if provider != "local"}
+    hosted = {provider: provider_spec(provider).default_model for provider in ("openai", "anthropic", "gemini")}
     assert set(hosted) == set(SOURCES)
     for provider, model in hosted.items():
         assert price_for(model) is not None, model

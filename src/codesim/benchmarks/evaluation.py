@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,16 @@ class SampleVerdict:
     def output_row(self) -> dict[str, Any]:
         """The sample line's own fields plus `passed` and `status`."""
         return {**self.sample.fields, "passed": self.passed, "status": self.status}
+
+
+def with_limits(problem: Problem, timeout_s: float | None, memory_mb: int | None) -> Problem:
+    """`problem` with the limits of each of its test runs replaced where given."""
+    changes: dict[str, Any] = {}
+    if timeout_s is not None:
+        changes["time_limit_s"] = timeout_s
+    if memory_mb is not None:
+        changes["memory_mb"] = memory_mb
+    return dataclasses.replace(problem, public=dataclasses.replace(problem.public, **changes)) if changes else problem
 
 
 def tests_for(problem: Problem, which: str) -> Sequence[TestCase]:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import dataclasses
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from codesim.atomic import write_jsonl_atomically
-from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
-from codesim.benchmarks.evaluation import SampleVerdict, evaluate_samples, summarize
+from codesim import api
+from codesim.benchmarks import DATASET_NAMES
 from codesim.cli.parser import csv_list, memory_mb, positive_float, positive_int
 from codesim.errors import UsageError
-from codesim.problems import Problem
-from codesim.samples import read_samples
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,34 +56,28 @@ def default_out_path(samples: Path, which: str) -> Path:
     return samples.with_name(stem + suffix)
 
 
-def with_limits(problem: Problem, timeout_s: float | None, memory: int | None) -> Problem:
-    """`problem` with its test-run limits replaced where given."""
-    changes: dict[str, Any] = {}
-    if timeout_s is not None:
-        changes["time_limit_s"] = timeout_s
-    if memory is not None:
-        changes["memory_mb"] = memory
-    return dataclasses.replace(problem, public=dataclasses.replace(problem.public, **changes)) if changes else problem
+def rounded_scores(summary: dict[str, Any], digits: int = 4) -> dict[str, Any]:
+    """`summary` with its pass@k values rounded (no `0.19999999999999996`)."""
+    return {
+        key: round(value, digits) if key.startswith("pass@") and isinstance(value, float) else value
+        for key, value in summary.items()
+    }
 
 
-async def _run(problems, samples, which: str, workers: int | None) -> list[SampleVerdict]:
-    from codesim.execution import Sandbox  # the sandbox starts worker processes; import only when evaluating
+class _Ticker:
+    """`evaluated N/M` on a terminal's stderr, updated after each sample."""
 
-    sandbox = Sandbox(workers=workers, hide_paths=data_directories(list(problems.values())))
-    done = 0
+    def __init__(self) -> None:
+        self.done = 0
+        self.shown = sys.stderr.isatty()
 
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if sys.stderr.isatty():
-            print(f"\revaluated {done}/{len(samples)}", end="", file=sys.stderr, flush=True)
+    def __call__(self, done: int, total: int) -> None:
+        self.done = done
+        if self.shown:
+            print(f"\revaluated {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    try:
-        concurrency = 2 * (workers or os.cpu_count() or 1)
-        return await evaluate_samples(problems, samples, sandbox, which=which, concurrency=concurrency, on_done=tick)
-    finally:
-        await sandbox.aclose()
-        if sys.stderr.isatty():
+    def close(self) -> None:
+        if self.shown and self.done:
             print(file=sys.stderr)
 
 
@@ -97,29 +85,29 @@ def handle(args: argparse.Namespace) -> int:
     """Evaluate the samples, write per-sample verdicts, print notes on stderr and the summary JSON last."""
     ks = parse_ks(args.k)
     samples_path = Path(args.samples)
-    samples = read_samples(samples_path)
-    problems = {
-        p.task_id: with_limits(p, args.timeout, args.memory_mb)
-        for p in load_problems(
-            args.dataset, args.data_file, fmt=args.fmt, start_date=args.start_date, end_date=args.end_date
-        )
-    }
-    verdicts = asyncio.run(_run(problems, samples, args.tests, args.workers))
     out_path = Path(args.out) if args.out else default_out_path(samples_path, args.tests)
-    write_jsonl_atomically(out_path, [v.output_row() for v in verdicts])
-    summary = summarize(args.dataset, problems, verdicts, ks, args.tests)
-    summary["out"] = str(out_path)
-    _print_notes(summary)
-    print(json.dumps(rounded_scores(summary)))
+    ticker = _Ticker()
+    try:
+        evaluation = api.evaluate(
+            samples_path,
+            dataset=args.dataset,
+            data_file=args.data_file,
+            data_format=args.fmt,
+            start_date=args.start_date,
+            end_date=args.end_date,
+            k=ks,
+            tests=args.tests,
+            workers=args.workers,
+            timeout_s=args.timeout,
+            memory_mb=args.memory_mb,
+            out=out_path,
+            on_done=ticker,
+        )
+    finally:
+        ticker.close()
+    _print_notes(evaluation.summary)
+    print(json.dumps(rounded_scores(evaluation.summary)))
     return 0
-
-
-def rounded_scores(summary: dict[str, Any], digits: int = 4) -> dict[str, Any]:
-    """`summary` with its pass@k values rounded (no `0.19999999999999996`)."""
-    return {
-        key: round(value, digits) if key.startswith("pass@") and isinstance(value, float) else value
-        for key, value in summary.items()
-    }
 
 
 def _print_notes(summary: dict[str, Any]) -> None:

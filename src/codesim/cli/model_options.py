@@ -8,7 +8,7 @@ from typing import Any
 
 from codesim.cli.parser import non_negative_float, non_negative_int, positive_float, positive_int
 from codesim.errors import UsageError
-from codesim.llm.factory import PROVIDER_NAMES, ModelConfig, check_provider_name
+from codesim.llm.factory import PROVIDER_NAMES, ModelConfig, provider_spec
 from codesim.llm.presets import OPENAI_PRESETS
 from codesim.llm.reasoning import REASONING_EFFORTS
 
@@ -81,7 +81,7 @@ def _check_reasoning_flags(args: argparse.Namespace) -> None:
 def model_config_from_args(args: argparse.Namespace) -> ModelConfig:
     """The ModelConfig described by the flags of `add_model_options` (UsageError for an unknown
     provider or a reasoning flag the provider does not take)."""
-    check_provider_name(args.provider)
+    provider_spec(args.provider)  # UsageError naming the known providers
     _check_reasoning_flags(args)
     return ModelConfig(
         provider=args.provider,

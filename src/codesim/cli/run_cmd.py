@@ -17,7 +17,6 @@ Exit status (every stop is resumable):
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import sys
 from dataclasses import dataclass
@@ -25,30 +24,22 @@ from pathlib import Path
 
 from rich.console import Console
 
-from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
+from codesim import api
+from codesim.benchmarks import DATASET_NAMES
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
-from codesim.errors import UsageError
-from codesim.execution import normalize_language
-from codesim.llm.factory import DEFAULT_CONCURRENCY, DEFAULT_REMOTE_CONCURRENCY, ModelConfig, chat_params
 from codesim.cli.run_messages import closing_message, print_estimate
-from codesim.problems import Problem
-from codesim.runner.backends import BACKEND_NAMES, BackendOptions, open_backend
-from codesim.runner.config import RunConfig, default_out_dir, model_section
+from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
+from codesim.runner.backends import BACKEND_NAMES
+from codesim.runner.concurrency import DEFAULT_TASK_CONCURRENCY, SAMPLES_PER_CALL_SLOT
+from codesim.errors import UsageError
+from codesim.llm.factory import ModelConfig, chat_params, resolve_model_name
+from codesim.runner.config import default_out_dir
 from codesim.runner.dry_run import estimate
 from codesim.runner.engine import StopReason
-from codesim.runner.selection import in_language, select_problems
-from codesim.runner.session import RunOutcome, execute_backend_run, open_run_directory
-from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
+from codesim.runner.session import RunOutcome
 from codesim.runner.summary import print_comparison, print_summary
-from codesim.strategies.base import Strategy
 from codesim.strategies.registry import get_spec, strategy_names
-
-# Task samples in progress without --concurrency: the default, or this many per call slot when
-# --llm-concurrency is given (3 per slot: 1.14x the ideal wall time with zero overhead on
-# benchmarks/orchestration.py's mix, against 1.32x with 1; more gains nothing there).
-DEFAULT_TASK_CONCURRENCY = 4
-SAMPLES_PER_CALL_SLOT = 3
 
 EXIT_CODES = {
     StopReason.COMPLETE: 0,
@@ -129,67 +120,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
-def _run_config(
-    args: argparse.Namespace, strategy: Strategy, model_config: ModelConfig, language: str, concurrency: int
-) -> RunConfig:
-    return RunConfig(
-        dataset=args.dataset,
-        strategy=strategy.name,
-        strategy_options=strategy.options.as_dict(),  # type: ignore[attr-defined]
-        model=model_section(model_config),
-        data_file=str(Path(args.data_file).expanduser().resolve()) if args.data_file else None,
-        data_format=args.data_format,
-        start_date=args.start_date,
-        end_date=args.end_date,
-        language=language,
-        limit=args.limit,
-        task_ids=args.task_ids,
-        samples=args.samples,
-        concurrency=concurrency,
-        budget_tokens=args.budget_tokens,
-    )
-
-
-def task_concurrency(concurrency: int | None, llm_concurrency: int | None) -> int:
-    """Task samples in progress: --concurrency; else, given --llm-concurrency C, enough samples
-    that C call slots never wait for a sample's sandbox work (the slots go to the samples with
-    the fewest calls so far, see `codesim.llm.limits`); else the default."""
-    if concurrency is not None:
-        return concurrency
-    if llm_concurrency is not None:
-        return SAMPLES_PER_CALL_SLOT * llm_concurrency
-    return DEFAULT_TASK_CONCURRENCY
-
-
-def _with_llm_concurrency(model_config: ModelConfig, concurrency: int) -> ModelConfig:
-    """Without --llm-concurrency, a remote provider gets at least --concurrency calls in flight
-    (its default cap would otherwise throttle a wider run); a provider with its own fixed
-    default (local: one call at a time) keeps it."""
-    if model_config.max_concurrency is not None or model_config.provider in DEFAULT_CONCURRENCY:
-        return model_config
-    return dataclasses.replace(model_config, max_concurrency=max(DEFAULT_REMOTE_CONCURRENCY, concurrency))
-
-
-async def _execute(
-    out_dir: Path,
-    config: RunConfig,
-    problems: list[Problem],
-    strategy: Strategy,
-    model_config: ModelConfig,
-    args: argparse.Namespace,
-) -> RunOutcome:
-    options = BackendOptions(
-        config.concurrency, args.ray_address, args.ray_workers, hide_paths=tuple(data_directories(problems))
-    )
-    # The backend (its model: provider, key, client) first, so that a missing key or client is
-    # reported before the run directory is created or changed.
-    async with open_backend(args.backend, strategy, model_config, options) as backend:
-        with open_run_directory(out_dir, config) as run_dir:
-            return await execute_backend_run(
-                run_dir, config, problems, backend, stop_after_errors=args.stop_after_errors
-            )
-
-
 def exit_status(outcome: RunOutcome) -> int:
     """The exit status of a finished invocation (see the module docstring)."""
     if outcome.reason is StopReason.COMPLETE and outcome.summary.get("errors"):
@@ -199,84 +129,116 @@ def exit_status(outcome: RunOutcome) -> int:
 
 @dataclass(frozen=True)
 class RunPlan:
-    """One run of a (possibly multi-model, multi-strategy) command: what and where."""
+    """One run of a (possibly multi-model, multi-strategy) command: which strategy, model and directory."""
 
-    strategy: Strategy
+    strategy: str
     model_config: ModelConfig
-    config: RunConfig
-    out_dir: Path
+    out: Path | None
 
 
-def _plans(args: argparse.Namespace, language: str, concurrency: int) -> list[RunPlan]:
+def _plans(args: argparse.Namespace) -> list[RunPlan]:
     """One plan per strategy x model named by `--strategy a,b` and `--model m,n` (every name is
     checked before any run starts). Several runs go to `--out DIR/<dataset>-<strategy>-<model>`."""
-    base = _with_llm_concurrency(model_config_from_args(args), concurrency)
+    base = model_config_from_args(args)
     models: list[str | None] = csv_list(args.model) if args.model else [None]
-    specs = [get_spec(name) for name in csv_list(args.strategy)]
-    if not specs:
+    names = [get_spec(name).name for name in csv_list(args.strategy)]
+    if not names:
         raise UsageError(f"--strategy {args.strategy!r} names no strategy")
-    several = len(specs) * len(models) > 1
+    several = len(names) * len(models) > 1
     plans = []
-    for spec in specs:
-        strategy = spec.create(**strategy_options_from_args(args, spec))
+    for name in names:
         for model in models:
             model_config = dataclasses.replace(base, model=model)
-            config = _run_config(args, strategy, model_config, language, concurrency)
-            default = default_out_dir(config.dataset, config.strategy, config.model_name)
-            out_dir = (Path(args.out) / default.name if several else Path(args.out)) if args.out else default
-            plans.append(RunPlan(strategy, model_config, config, out_dir))
+            out = Path(args.out) if args.out else None
+            if several and out is not None:
+                out = out / default_out_dir(args.dataset, name, resolve_model_name(model_config)).name
+            plans.append(RunPlan(name, model_config, out))
     return plans
 
 
-def _run_plan(plan: RunPlan, problems: list[Problem], args: argparse.Namespace) -> RunOutcome:
+def _dry_run(plan: RunPlan, args: argparse.Namespace) -> None:
+    """Print the estimate of one plan; no model is built, nothing is written."""
+    spec = get_spec(plan.strategy)
+    strategy = spec.create(**strategy_options_from_args(args, spec))
+    problems = api.load_problems(
+        args.dataset,
+        args.data_file,
+        data_format=args.data_format,
+        start_date=args.start_date,
+        end_date=args.end_date,
+        task_ids=args.task_ids,
+        limit=args.limit,
+        language=args.language,
+    )
+    found = estimate(strategy, [p.public for p in problems], chat_params(plan.model_config), args.samples)
+    print_estimate(found, args.dataset, strategy.name, plan.model_config.provider)
+
+
+def _run_plan(plan: RunPlan, args: argparse.Namespace) -> api.RunSummary:
     """Run one plan and print its summary and closing line."""
-    outcome = asyncio.run(_execute(plan.out_dir, plan.config, problems, plan.strategy, plan.model_config, args))
+    spec = get_spec(plan.strategy)
+    result = api.run(
+        args.dataset,
+        spec.name,
+        plan.model_config,
+        out=plan.out,
+        data_file=args.data_file,
+        data_format=args.data_format,
+        start_date=args.start_date,
+        end_date=args.end_date,
+        task_ids=args.task_ids,
+        limit=args.limit,
+        samples=args.samples,
+        language=args.language,
+        concurrency=args.concurrency,
+        budget_tokens=args.budget_tokens,
+        stop_after_errors=args.stop_after_errors,
+        backend=args.backend,
+        ray_address=args.ray_address,
+        ray_workers=args.ray_workers,
+        progress=True,
+        **strategy_options_from_args(args, spec),
+    )
+    outcome, out_dir = result.outcome, result.out_dir
     if outcome.dropped_torn_line:
         print(
-            f"codesim: note: dropped a torn last line of {plan.out_dir}/results.jsonl (a killed run); redone",
+            f"codesim: note: dropped a torn last line of {out_dir}/results.jsonl (a killed run); redone",
             file=sys.stderr,
         )
-    print_summary(outcome.summary, str(plan.out_dir), Console())
-    message = closing_message(outcome, plan.config)
+    print_summary(outcome.summary, str(out_dir), Console())
+    message = closing_message(outcome, result.config)
     if message:
         print(f"codesim: {message}", file=sys.stderr)
-    return outcome
+    return result
 
 
 def handle(args: argparse.Namespace) -> int:
     """Run (or resume) the benchmark run(s) described by the flags: one per strategy x model."""
-    language = normalize_language(args.language)
-    concurrency = task_concurrency(args.concurrency, args.llm_concurrency)
-    plans = _plans(args, language, concurrency)
-    several = len(plans) > 1
-    problems = load_problems(
-        args.dataset, args.data_file, fmt=args.data_format, start_date=args.start_date, end_date=args.end_date
-    )
-    problems = in_language(select_problems(problems, args.task_ids, args.limit), language)
+    plans = _plans(args)
     if args.dry_run:
         for plan in plans:
-            public = [p.public for p in problems]
-            print_estimate(estimate(plan.strategy, public, chat_params(plan.model_config), plan.config.samples), plan.config)
+            _dry_run(plan, args)
         return 0
     if args.samples > 1 and plans[0].model_config.temperature == 0:
         print(
             "codesim: note: --samples > 1 at temperature 0 draws near-identical samples; consider --temperature 0.8",
             file=sys.stderr,
         )
-    if not several:
-        return exit_status(_run_plan(plans[0], problems, args))
+    if len(plans) == 1:
+        return exit_status(_run_plan(plans[0], args).outcome)
     rows, statuses = [], []
     for number, plan in enumerate(plans, start=1):
-        print(f"codesim: run {number} of {len(plans)}: {plan.config.strategy} on {plan.config.model_name}", file=sys.stderr)
+        model = resolve_model_name(plan.model_config)
+        print(f"codesim: run {number} of {len(plans)}: {plan.strategy} on {model}", file=sys.stderr)
         try:
-            outcome = _run_plan(plan, problems, args)
+            result = _run_plan(plan, args)
         except UsageError as err:  # e.g. one provider's key or client missing: the other runs still go
             print(f"codesim: error: {err}", file=sys.stderr)
             statuses.append(UsageError.exit_code)
             continue
-        statuses.append(exit_status(outcome))
-        rows.append((plan.config, str(plan.out_dir), outcome.summary))
-        if outcome.reason is StopReason.INTERRUPTED:
+        statuses.append(exit_status(result.outcome))
+        rows.append((result.config, str(result.out_dir), result.summary))
+        if result.outcome.reason is StopReason.INTERRUPTED:
             break
     print_comparison(rows, Console())
     return next((status for status in statuses if status), 0)  # the first failure's status

@@ -9,8 +9,8 @@ from codesim.runner.engine import StopReason
 from codesim.runner.session import RunOutcome
 
 
-def print_estimate(found: Estimate, config: RunConfig) -> None:
-    """The --dry-run report on stdout."""
+def print_estimate(found: Estimate, dataset: str, strategy: str, provider: str) -> None:
+    """The --dry-run report of one run on stdout."""
     best, worst = found.best, found.worst
     best_cost, worst_cost = found.cost(best), found.cost(worst)
     cost = (
@@ -19,7 +19,7 @@ def print_estimate(found: Estimate, config: RunConfig) -> None:
         else f"unknown (no list price for {found.model})"
     )
     print(
-        f"dry run, no model called: {config.dataset} with {config.strategy} on {config.provider}/{found.model}\n"
+        f"dry run, no model called: {dataset} with {strategy} on {provider}/{found.model}\n"
         f"  tasks:             {found.tasks} x {found.samples} sample(s)\n"
         f"  model calls:       {best.calls} (every first code passes) to {worst.calls} (none passes)\n"
         f"  prompt tokens:     {best.prompt_tokens} to {worst.prompt_tokens}\n"
