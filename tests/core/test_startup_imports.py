@@ -64,5 +64,5 @@ def test_evaluate_imports_no_sdk_jinja_or_llama(tmp_path: Path) -> None:
     modules = _modules_after(
         tmp_path, "evaluate", "--dataset", "humaneval", "--data-file", str(HUMANEVAL), "--samples", str(samples)
     )
-    assert (tmp_path / "samples_results.jsonl").exists()  # it did evaluate
+    assert (tmp_path / "samples.eval.jsonl").exists()  # it did evaluate
     assert _heavy(modules) == []
