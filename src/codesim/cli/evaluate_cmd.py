@@ -13,7 +13,9 @@ from typing import Any
 from codesim.atomic import write_jsonl_atomically
 from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
 from codesim.benchmarks.evaluation import SampleVerdict, evaluate_samples, summarize
+from codesim.benchmarks.perf import DEFAULT_REPEATS, SamplePerf, measure_samples, perf_summary
 from codesim.cli.parser import csv_list, positive_int
+from codesim.cli.perf_table import print_perf_table
 from codesim.errors import UsageError
 from codesim.samples import read_samples
 
@@ -31,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--tests", choices=("hidden", "visible"), default="hidden")
     parser.add_argument("--workers", type=positive_int, default=None, help="parallel sandbox workers (default: CPUs)")
     parser.add_argument("--out", default=None, help="per-sample verdicts JSONL (default: next to the samples)")
+    parser.add_argument("--perf", action="store_true",
+                        help="also measure each passing sample's CPU time and peak memory on the hidden tests, "
+                        "and the dataset's reference solution's where it has one")
+    parser.add_argument("--repeats", type=positive_int, default=DEFAULT_REPEATS,
+                        help=f"--perf: runs per program; medians with min-max (default: {DEFAULT_REPEATS})")
     parser.set_defaults(handler=handle)
 
 
@@ -52,7 +59,10 @@ def default_out_path(samples: Path, which: str) -> Path:
     return samples.with_name(stem + suffix)
 
 
-async def _run(problems, samples, which: str, workers: int | None) -> list[SampleVerdict]:
+async def _run(
+    problems, samples, which: str, workers: int | None, perf_repeats: int | None = None
+) -> tuple[list[SampleVerdict], list[SamplePerf | None] | None]:
+    """The samples' verdicts and, when `perf_repeats` is given, the measurements of those that pass."""
     from codesim.execution import Sandbox  # the sandbox starts worker processes; import only when evaluating
 
     sandbox = Sandbox(workers=workers, hide_paths=data_directories(list(problems.values())))
@@ -66,7 +76,13 @@ async def _run(problems, samples, which: str, workers: int | None) -> list[Sampl
 
     try:
         concurrency = 2 * (workers or os.cpu_count() or 1)
-        return await evaluate_samples(problems, samples, sandbox, which=which, concurrency=concurrency, on_done=tick)
+        verdicts = await evaluate_samples(problems, samples, sandbox, which=which, concurrency=concurrency, on_done=tick)
+        if perf_repeats is None:
+            return verdicts, None
+        done = 0
+        return verdicts, await measure_samples(
+            problems, verdicts, sandbox, repeats=perf_repeats, concurrency=concurrency, on_done=tick
+        )
     finally:
         await sandbox.aclose()
         if sys.stderr.isatty():
@@ -76,6 +92,8 @@ async def _run(problems, samples, which: str, workers: int | None) -> list[Sampl
 def handle(args: argparse.Namespace) -> int:
     """Evaluate the samples, write per-sample verdicts, print notes on stderr and the summary JSON last."""
     ks = parse_ks(args.k)
+    if args.perf and args.tests != "hidden":
+        raise UsageError("--perf measures runs on the hidden tests; it cannot be combined with --tests visible")
     samples_path = Path(args.samples)
     samples = read_samples(samples_path)
     problems = {
@@ -84,11 +102,19 @@ def handle(args: argparse.Namespace) -> int:
             args.dataset, args.data_file, fmt=args.fmt, start_date=args.start_date, end_date=args.end_date
         )
     }
-    verdicts = asyncio.run(_run(problems, samples, args.tests, args.workers))
+    verdicts, perfs = asyncio.run(
+        _run(problems, samples, args.tests, args.workers, args.repeats if args.perf else None)
+    )
     out_path = Path(args.out) if args.out else default_out_path(samples_path, args.tests)
-    write_jsonl_atomically(out_path, [v.output_row() for v in verdicts])
+    rows = [v.output_row() for v in verdicts]
+    for row, perf in zip(rows, perfs or ()):
+        row["perf"] = perf.to_json() if perf else None
+    write_jsonl_atomically(out_path, rows)
     summary = summarize(args.dataset, problems, verdicts, ks, args.tests)
     summary["out"] = str(out_path)
+    if perfs is not None:
+        summary["perf"] = perf_summary(perfs, args.repeats)
+        print_perf_table(perfs, summary["perf"])
     _print_notes(summary)
     print(json.dumps(summary))
     return 0
