@@ -38,7 +38,14 @@ def task_id_text(value: Any) -> str:
 
 def parse_sample(line_text: str, line: int, where: str) -> Sample:
     """One samples line; UsageError naming the file and line when it is malformed."""
-    data = json_object_line(line_text, where, line)
+    return sample_from_fields(json_object_line(line_text, where, line), line, where)
+
+
+def sample_from_fields(data: dict[str, Any], line: int, where: str) -> Sample:
+    """A sample from its fields (a parsed line, or a dict given by a caller); UsageError
+    naming `where` and `line` when a field is missing or of the wrong type."""
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}:{line}: a sample should be a JSON object, got {type(data).__name__}")
     if "task_id" not in data:
         raise UsageError(f"{where}:{line}: missing 'task_id'")
     try:

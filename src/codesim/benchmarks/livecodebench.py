@@ -114,12 +114,12 @@ def _func_name(row: Row) -> str:
     return name
 
 
-def parse_day(value: str, flag: str) -> date:
-    """A `--start-date` / `--end-date` value (YYYY-MM-DD)."""
+def parse_day(value: str, setting: str) -> date:
+    """A `start_date` / `end_date` value (YYYY-MM-DD); `setting` names it in the error."""
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{flag} expects a date like 2024-05-01, got {value!r}") from None
+        raise UsageError(f"{{{setting}}} expects a date like 2024-05-01, got {value!r}", settings=(setting,)) from None
 
 
 def contest_day(problem: Problem) -> date | None:
@@ -133,8 +133,8 @@ def contest_day(problem: Problem) -> date | None:
 
 def within_dates(problems: list[Problem], start: str | None, end: str | None) -> list[Problem]:
     """The problems whose contest day is in [start, end] (inclusive); undated problems are dropped."""
-    low = parse_day(start, "--start-date") if start else None
-    high = parse_day(end, "--end-date") if end else None
+    low = parse_day(start, "start_date") if start else None
+    high = parse_day(end, "end_date") if end else None
     kept = []
     for problem in problems:
         day = contest_day(problem)

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from codesim.problems import TestCase
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @lru_cache(maxsize=None)
 def _template(name: str) -> jinja2.Template:
+    import jinja2  # only when a statement is rendered (not for HumanEval-style code prompts)
+
     text = resources.files("codesim.benchmarks").joinpath("templates", name).read_text(encoding="utf-8")
     return jinja2.Environment(keep_trailing_newline=True, autoescape=False).from_string(text)
 

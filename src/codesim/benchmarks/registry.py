@@ -1,15 +1,22 @@
-"""The datasets codesim knows, keyed by their DESIGN.md names: formats, default files, other sources."""
+"""The datasets codesim knows, keyed by their DESIGN.md names: formats, default files, other sources.
+
+Other packages add datasets with `@register_dataset(name)` or through the entry-point group
+`codesim.datasets` (see `codesim.plugins`): a loader `load(data_file: str | None) -> Iterable[Problem]`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import util
 from pathlib import Path
+from typing import Any
 
 from codesim.benchmarks import apps, codecontests, evalplus, humaneval, livecodebench, mbpp, xcodeeval
 from codesim.benchmarks.formats import Converter, RowFormat
 from codesim.benchmarks.sources import HubSource, dataset_dir
+from codesim.plugins import Registry
+from codesim.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -101,3 +108,29 @@ DATASETS: dict[str, DatasetSpec] = {
                     HubSource("livecodebench/code_generation_lite"), dated=True),
     )
 }
+
+
+DatasetLoader = Callable[[str | None], Iterable[Problem]]
+"""A plugin dataset: `load(data_file)` -> its problems (`data_file` is None unless the user gave one)."""
+
+
+def _loader_of_plugin(name: str, loaded: Any) -> DatasetLoader:
+    if not callable(loaded):
+        raise TypeError(f"dataset plugin {name!r} is not callable")
+    return loaded  # type: ignore[no-any-return]
+
+
+DATASET_PLUGINS: Registry[DatasetLoader] = Registry("codesim.datasets", "dataset", _loader_of_plugin)
+
+
+def register_dataset(name: str) -> Callable[[DatasetLoader], DatasetLoader]:
+    """Register the decorated loader `load(data_file: str | None) -> Iterable[Problem]` as
+    dataset `name` (a built-in name cannot be taken). Returns it unchanged."""
+
+    def decorate(load: DatasetLoader) -> DatasetLoader:
+        if name in DATASETS:
+            raise ValueError(f"dataset name {name!r} is taken by a built-in dataset")
+        DATASET_PLUGINS.add(name, load, replace=True)
+        return load
+
+    return decorate

@@ -65,7 +65,7 @@ def resolve_source(
         return Source(rows, shipped, f"{shipped} (shipped with an installed package)")
     if hub and importlib.util.find_spec("datasets") is not None:
         return Source(_hub_rows(hub), None, f"Hugging Face {hub.path}")
-    raise UsageError(_nothing_found(name, file_names, hub))
+    raise UsageError(_nothing_found(name, file_names, hub), settings=("data_file",))
 
 
 def _file_in_data_dir(name: str, file_names: tuple[str, ...]) -> Path | None:
@@ -80,7 +80,7 @@ def _file_in_data_dir(name: str, file_names: tuple[str, ...]) -> Path | None:
         return candidates[0]
     if candidates:
         listed = ", ".join(p.name for p in candidates)
-        raise UsageError(f"{directory} holds several data files ({listed}); pick one with --data-file")
+        raise UsageError(f"{directory} holds several data files ({listed}); pick one with {{data_file}}", settings=("data_file",))
     return None
 
 
@@ -92,7 +92,8 @@ def _hub_rows(hub: HubSource) -> list[Row]:
     except Exception as err:  # noqa: BLE001 - any hub failure becomes one actionable line
         raise UsageError(
             f"could not load {hub.path} from Hugging Face ({type(err).__name__}: {str(err)[:200]}); "
-            "pass --data-file PATH or set $CODESIM_DATA instead"
+            "pass {data_file} PATH or set $CODESIM_DATA instead",
+            settings=("data_file",),
         ) from None
     source = f"hf:{hub.path}"
     return _non_empty([Row(dict(item), source, index + 1) for index, item in enumerate(table)], source)
@@ -106,7 +107,7 @@ def _non_empty(rows: list[Row], where: object) -> list[Row]:
 
 def _nothing_found(name: str, file_names: tuple[str, ...], hub: HubSource | None) -> str:
     wanted = " or ".join(file_names) if file_names else "a .jsonl file"
-    options = ["pass --data-file PATH", f"or put {wanted} in $CODESIM_DATA/{name}/"]
+    options = ["pass {data_file} PATH", f"or put {wanted} in $CODESIM_DATA/{name}/"]
     if hub:
         options.append(f"or install the Hugging Face 'datasets' library and go online (it reads {hub.path})")
     return f"no data for dataset {name!r}: " + ", ".join(options)

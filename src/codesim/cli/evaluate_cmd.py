@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from codesim.atomic import write_jsonl_atomically
-from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
-from codesim.benchmarks.evaluation import SampleVerdict, evaluate_samples, summarize
-from codesim.benchmarks.perf import DEFAULT_REPEATS, SamplePerf, measure_samples, perf_summary
+from codesim import api
+from codesim.benchmarks import DATASET_NAMES
+from codesim.benchmarks.perf import DEFAULT_REPEATS
 from codesim.cli.parser import csv_list, positive_int
 from codesim.cli.perf_table import print_perf_table
 from codesim.errors import UsageError
-from codesim.samples import read_samples
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,33 +55,20 @@ def default_out_path(samples: Path, which: str) -> Path:
     return samples.with_name(stem + suffix)
 
 
-async def _run(
-    problems, samples, which: str, workers: int | None, perf_repeats: int | None = None
-) -> tuple[list[SampleVerdict], list[SamplePerf | None] | None]:
-    """The samples' verdicts and, when `perf_repeats` is given, the measurements of those that pass."""
-    from codesim.execution import Sandbox  # the sandbox starts worker processes; import only when evaluating
+class _Ticker:
+    """`evaluated N/M` on a terminal's stderr, updated after each sample."""
 
-    sandbox = Sandbox(workers=workers, hide_paths=data_directories(list(problems.values())))
-    done = 0
+    def __init__(self) -> None:
+        self.done = 0
+        self.shown = sys.stderr.isatty()
 
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if sys.stderr.isatty():
-            print(f"\revaluated {done}/{len(samples)}", end="", file=sys.stderr, flush=True)
+    def __call__(self, done: int, total: int) -> None:
+        self.done = done
+        if self.shown:
+            print(f"\revaluated {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    try:
-        concurrency = 2 * (workers or os.cpu_count() or 1)
-        verdicts = await evaluate_samples(problems, samples, sandbox, which=which, concurrency=concurrency, on_done=tick)
-        if perf_repeats is None:
-            return verdicts, None
-        done = 0
-        return verdicts, await measure_samples(
-            problems, verdicts, sandbox, repeats=perf_repeats, concurrency=concurrency, on_done=tick
-        )
-    finally:
-        await sandbox.aclose()
-        if sys.stderr.isatty():
+    def close(self) -> None:
+        if self.shown and self.done:
             print(file=sys.stderr)
 
 
@@ -95,28 +78,29 @@ def handle(args: argparse.Namespace) -> int:
     if args.perf and args.tests != "hidden":
         raise UsageError("--perf measures runs on the hidden tests; it cannot be combined with --tests visible")
     samples_path = Path(args.samples)
-    samples = read_samples(samples_path)
-    problems = {
-        p.task_id: p
-        for p in load_problems(
-            args.dataset, args.data_file, fmt=args.fmt, start_date=args.start_date, end_date=args.end_date
-        )
-    }
-    verdicts, perfs = asyncio.run(
-        _run(problems, samples, args.tests, args.workers, args.repeats if args.perf else None)
-    )
     out_path = Path(args.out) if args.out else default_out_path(samples_path, args.tests)
-    rows = [v.output_row() for v in verdicts]
-    for row, perf in zip(rows, perfs or ()):
-        row["perf"] = perf.to_json() if perf else None
-    write_jsonl_atomically(out_path, rows)
-    summary = summarize(args.dataset, problems, verdicts, ks, args.tests)
-    summary["out"] = str(out_path)
-    if perfs is not None:
-        summary["perf"] = perf_summary(perfs, args.repeats)
-        print_perf_table(perfs, summary["perf"])
-    _print_notes(summary)
-    print(json.dumps(summary))
+    ticker = _Ticker()
+    try:
+        evaluation = api.evaluate(
+            samples_path,
+            dataset=args.dataset,
+            data_file=args.data_file,
+            data_format=args.fmt,
+            start_date=args.start_date,
+            end_date=args.end_date,
+            k=ks,
+            tests=args.tests,
+            workers=args.workers,
+            out=out_path,
+            on_done=ticker,
+            perf_repeats=args.repeats if args.perf else None,
+        )
+    finally:
+        ticker.close()
+    if evaluation.perfs is not None:
+        print_perf_table(evaluation.perfs, evaluation.summary["perf"])
+    _print_notes(evaluation.summary)
+    print(json.dumps(evaluation.summary))
     return 0
 
 

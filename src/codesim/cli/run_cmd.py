@@ -12,35 +12,22 @@ Exit status: 0 every selected sample is done; 1 stopped after repeated provider 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import dataclasses
 import sys
-from pathlib import Path
 
 from rich.console import Console
 
-from codesim.benchmarks import DATASET_NAMES, data_directories, load_problems
+from codesim import api
+from codesim.benchmarks import DATASET_NAMES
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
-from codesim.execution import normalize_language
-from codesim.llm.factory import DEFAULT_CONCURRENCY, DEFAULT_REMOTE_CONCURRENCY, ModelConfig
-from codesim.problems import Problem
-from codesim.runner.backends import BACKEND_NAMES, BackendOptions, open_backend
-from codesim.runner.config import RunConfig, default_out_dir, model_section
+from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
+from codesim.runner.backends import BACKEND_NAMES
+from codesim.runner.concurrency import DEFAULT_TASK_CONCURRENCY, SAMPLES_PER_CALL_SLOT
+from codesim.runner.config import RunConfig
 from codesim.runner.engine import StopReason
-from codesim.runner.selection import in_language, select_problems
-from codesim.runner.session import RunOutcome, execute_backend_run, open_run_directory
-from codesim.runner.store import RunDirectory
-from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
+from codesim.runner.session import RunOutcome
 from codesim.runner.summary import print_summary
-from codesim.strategies.base import Strategy
 from codesim.strategies.registry import get_spec, strategy_names
-
-# Task samples in progress without --concurrency: the default, or this many per call slot when
-# --llm-concurrency is given (3 per slot: 1.14x the ideal wall time with zero overhead on
-# benchmarks/orchestration.py's mix, against 1.32x with 1; more gains nothing there).
-DEFAULT_TASK_CONCURRENCY = 4
-SAMPLES_PER_CALL_SLOT = 3
 
 EXIT_CODES = {
     StopReason.COMPLETE: 0,
@@ -107,64 +94,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
-def _run_config(
-    args: argparse.Namespace, strategy: Strategy, model_config: ModelConfig, language: str, concurrency: int
-) -> RunConfig:
-    return RunConfig(
-        dataset=args.dataset,
-        strategy=strategy.name,
-        strategy_options=strategy.options.as_dict(),  # type: ignore[attr-defined]
-        model=model_section(model_config),
-        data_file=str(Path(args.data_file).expanduser().resolve()) if args.data_file else None,
-        data_format=args.data_format,
-        start_date=args.start_date,
-        end_date=args.end_date,
-        language=language,
-        limit=args.limit,
-        task_ids=args.task_ids,
-        samples=args.samples,
-        concurrency=concurrency,
-        budget_tokens=args.budget_tokens,
-    )
-
-
-def task_concurrency(concurrency: int | None, llm_concurrency: int | None) -> int:
-    """Task samples in progress: --concurrency; else, given --llm-concurrency C, enough samples
-    that C call slots never wait for a sample's sandbox work (the slots go to the samples with
-    the fewest calls so far, see `codesim.llm.limits`); else the default."""
-    if concurrency is not None:
-        return concurrency
-    if llm_concurrency is not None:
-        return SAMPLES_PER_CALL_SLOT * llm_concurrency
-    return DEFAULT_TASK_CONCURRENCY
-
-
-def _with_llm_concurrency(model_config: ModelConfig, concurrency: int) -> ModelConfig:
-    """Without --llm-concurrency, a remote provider gets at least --concurrency calls in flight
-    (its default cap would otherwise throttle a wider run); a provider with its own fixed
-    default (local: one call at a time) keeps it."""
-    if model_config.max_concurrency is not None or model_config.provider in DEFAULT_CONCURRENCY:
-        return model_config
-    return dataclasses.replace(model_config, max_concurrency=max(DEFAULT_REMOTE_CONCURRENCY, concurrency))
-
-
-async def _execute(
-    run_dir: RunDirectory,
-    config: RunConfig,
-    problems: list[Problem],
-    strategy: Strategy,
-    model_config: ModelConfig,
-    args: argparse.Namespace,
-) -> RunOutcome:
-    options = BackendOptions(
-        config.concurrency, args.ray_address, args.ray_workers, hide_paths=tuple(data_directories(problems))
-    )
-    async with open_backend(args.backend, strategy, model_config, options) as backend:
-        return await execute_backend_run(
-            run_dir, config, problems, backend, stop_after_errors=args.stop_after_errors
-        )
-
-
 def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
     wanted = outcome.summary["n_tasks_selected"] * config.samples
     done = f"{outcome.summary['n_samples']} of {wanted} samples are saved in {outcome.out_dir}"
@@ -189,30 +118,42 @@ def _closing_message(outcome: RunOutcome, config: RunConfig) -> str | None:
 def handle(args: argparse.Namespace) -> int:
     """Run (or resume) the benchmark run described by the flags."""
     spec = get_spec(args.strategy)
-    strategy = spec.create(**strategy_options_from_args(args, spec))
-    language = normalize_language(args.language)
-    concurrency = task_concurrency(args.concurrency, args.llm_concurrency)
-    model_config = _with_llm_concurrency(model_config_from_args(args), concurrency)
-    problems = load_problems(
-        args.dataset, args.data_file, fmt=args.data_format, start_date=args.start_date, end_date=args.end_date
-    )
-    problems = in_language(select_problems(problems, args.task_ids, args.limit), language)
-    config = _run_config(args, strategy, model_config, language, concurrency)
-    if config.samples > 1 and model_config.temperature == 0:
+    model_config = model_config_from_args(args)
+    if args.samples > 1 and model_config.temperature == 0:
         print(
             "codesim: note: --samples > 1 at temperature 0 draws near-identical samples; consider --temperature 0.8",
             file=sys.stderr,
         )
-    out_dir = Path(args.out) if args.out else default_out_dir(config.dataset, config.strategy, config.model_name)
-    with open_run_directory(out_dir, config) as run_dir:
-        outcome = asyncio.run(_execute(run_dir, config, problems, strategy, model_config, args))
+    result = api.run(
+        args.dataset,
+        spec.name,
+        model_config,
+        out=args.out,
+        data_file=args.data_file,
+        data_format=args.data_format,
+        start_date=args.start_date,
+        end_date=args.end_date,
+        task_ids=args.task_ids,
+        limit=args.limit,
+        samples=args.samples,
+        language=args.language,
+        concurrency=args.concurrency,
+        budget_tokens=args.budget_tokens,
+        stop_after_errors=args.stop_after_errors,
+        backend=args.backend,
+        ray_address=args.ray_address,
+        ray_workers=args.ray_workers,
+        progress=True,
+        **strategy_options_from_args(args, spec),
+    )
+    outcome, out_dir = result.outcome, result.out_dir
     if outcome.dropped_torn_line:
         print(
             f"codesim: note: dropped a torn last line of {out_dir}/results.jsonl (a killed run); redone",
             file=sys.stderr,
         )
     print_summary(outcome.summary, str(out_dir), Console())
-    message = _closing_message(outcome, config)
+    message = _closing_message(outcome, result.config)
     if message:
         print(f"codesim: {message}", file=sys.stderr)
     return EXIT_CODES[outcome.reason]

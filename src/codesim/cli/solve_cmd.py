@@ -23,12 +23,12 @@ from pathlib import Path
 
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import memory_mb, positive_float
+from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
 from codesim.errors import CodesimError, UsageError
 from codesim.execution import normalize_language
 from codesim.llm.cache import cache_enabled_by_env
 from codesim.llm.factory import resolve_model_name
 from codesim.problems import ProblemKind, PublicProblem
-from codesim.runner.strategy_flags import add_strategy_options, strategy_options_from_args
 from codesim.solve.extra_tests import load_extra_tests
 from codesim.solve.progress import StderrProgress
 from codesim.solve.session import SolveSession, write_json

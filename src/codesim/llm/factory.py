@@ -1,12 +1,17 @@
-"""Building a ChatModel from a provider name and options (one table, no if/elif chain)."""
+"""Building a ChatModel from a provider name and options (one registry, no if/elif chain).
+
+Other packages add providers with `@register_provider(...)` or through the entry-point group
+`codesim.providers` (see `codesim.plugins`): a provider is built by `build(config) -> Provider`
+from the run's `ModelConfig`.
+"""
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from codesim.errors import UsageError
 from codesim.llm.base import ChatParams, Provider
@@ -15,6 +20,7 @@ from codesim.llm.chat import ChatModel
 from codesim.llm.limits import CallLimits
 from codesim.llm.presets import OPENAI_PRESETS
 from codesim.llm.retry import RetryPolicy
+from codesim.plugins import Registry
 
 
 @dataclass(frozen=True)
@@ -72,29 +78,71 @@ def _gemini(config: ModelConfig) -> Provider:
 
 
 def _local(config: ModelConfig) -> Provider:
-    try:
-        module = importlib.import_module("codesim.llm.local_provider")
-    except ModuleNotFoundError as err:
-        raise UsageError(f"the local provider is not available yet ({err})") from err
-    return module.create_local_provider(config)
+    from codesim.llm.local_provider import create_local_provider
+
+    return create_local_provider(config)
 
 
-_BUILDERS: dict[str, Callable[[ModelConfig], Provider]] = {
-    **{name: _openai_compatible for name in OPENAI_PRESETS},
-    "anthropic": _anthropic,
-    "gemini": _gemini,
-    "local": _local,
-}
-PROVIDER_NAMES: tuple[str, ...] = tuple(_BUILDERS)
+ProviderBuilder = Callable[[ModelConfig], Provider]
 
-DEFAULT_MODELS: dict[str, str] = {
-    "openai": "gpt-4o",
-    "anthropic": "claude-sonnet-4-5",
-    "gemini": "gemini-2.5-flash",
-    "local": "qwen2.5-coder-0.5b",
-}
-DEFAULT_CONCURRENCY: dict[str, int] = {"local": 1}
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    """A named provider: how to build it from a ModelConfig, its default model (None: a model
+    must be named) and its default number of calls in flight (None: the remote default)."""
+
+    name: str
+    build: ProviderBuilder
+    default_model: str | None = None
+    default_concurrency: int | None = None
+
+
 DEFAULT_REMOTE_CONCURRENCY = 16  # calls in flight for providers with no default of their own
+
+
+def _spec_of_plugin(name: str, loaded: Any) -> ProviderSpec:
+    """An entry point's object as a spec: a ProviderSpec as is, else a builder `(config) -> Provider`."""
+    if isinstance(loaded, ProviderSpec):
+        return loaded
+    if not callable(loaded):
+        raise TypeError(f"provider plugin {name!r} is neither a ProviderSpec nor callable")
+    return ProviderSpec(name, loaded)
+
+
+PROVIDERS: Registry[ProviderSpec] = Registry("codesim.providers", "provider", _spec_of_plugin)
+for _name in OPENAI_PRESETS:
+    PROVIDERS.add(_name, ProviderSpec(_name, _openai_compatible, "gpt-4o" if _name == "openai" else None))
+PROVIDERS.add("anthropic", ProviderSpec("anthropic", _anthropic, "claude-sonnet-4-5"))
+PROVIDERS.add("gemini", ProviderSpec("gemini", _gemini, "gemini-2.5-flash"))
+PROVIDERS.add("local", ProviderSpec("local", _local, "qwen2.5-coder-0.5b", default_concurrency=1))
+PROVIDER_NAMES: tuple[str, ...] = tuple(PROVIDERS.items)  # the built-in providers
+
+
+def register_provider(
+    name: str, *, default_model: str | None = None, default_concurrency: int | None = None
+) -> Callable[[ProviderBuilder], ProviderBuilder]:
+    """Register the decorated builder (a Provider subclass or a function, called as
+    `build(config: ModelConfig) -> Provider`) as provider `name`. Returns it unchanged."""
+
+    def decorate(build: ProviderBuilder) -> ProviderBuilder:
+        PROVIDERS.add(name, ProviderSpec(name, build, default_model, default_concurrency), replace=True)
+        return build
+
+    return decorate
+
+
+def provider_spec(name: str) -> ProviderSpec:
+    """The spec of provider `name`; UsageError naming the known providers if there is none."""
+    spec = PROVIDERS.find(name)
+    if spec is None:
+        raise UsageError(f"unknown provider '{name}'; choose one of: {', '.join(PROVIDERS.names())}")
+    return spec
+
+
+def default_concurrency(provider: str) -> int | None:
+    """The calls in flight a provider asks for by default (local: 1), None when it has no default."""
+    spec = PROVIDERS.find(provider)
+    return spec.default_concurrency if spec is not None else None
 
 
 def resolve_model_name(config: ModelConfig) -> str:
@@ -103,17 +151,15 @@ def resolve_model_name(config: ModelConfig) -> str:
         return config.model
     if config.model_path:
         return Path(config.model_path).stem
-    if config.provider in DEFAULT_MODELS:
-        return DEFAULT_MODELS[config.provider]
-    raise UsageError(f"provider '{config.provider}' has no default model: pass --model")
+    default = provider_spec(config.provider).default_model
+    if default:
+        return default
+    raise UsageError(f"provider '{config.provider}' has no default model: pass {{model}}", settings=("model",))
 
 
 def create_provider(config: ModelConfig) -> Provider:
     """The raw provider named by `config.provider`."""
-    builder = _BUILDERS.get(config.provider)
-    if builder is None:
-        raise UsageError(f"unknown provider '{config.provider}'; choose one of: {', '.join(PROVIDER_NAMES)}")
-    return builder(config)
+    return provider_spec(config.provider).build(config)
 
 
 def build_chat_model(config: ModelConfig, cache: ResponseCache | None = None) -> ChatModel:
@@ -129,7 +175,7 @@ def build_chat_model(config: ModelConfig, cache: ResponseCache | None = None) ->
         max_tokens=config.max_tokens,
         seed=config.seed,
     )
-    concurrency = config.max_concurrency or DEFAULT_CONCURRENCY.get(config.provider, DEFAULT_REMOTE_CONCURRENCY)
+    concurrency = config.max_concurrency or default_concurrency(config.provider) or DEFAULT_REMOTE_CONCURRENCY
     return ChatModel(
         provider,
         params,

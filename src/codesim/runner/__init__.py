@@ -2,7 +2,6 @@
 
 - `config`: what a run is asked to do and which part of it must match on resume.
 - `selection`: which problems (--task-ids, --limit) in which language.
-- `strategy_flags`: a command-line flag per strategy option.
 - `store`: the run directory (lock, config.json, results.jsonl appends and repair, summary.json).
 - `meter`: run-wide calls/tokens and the --budget-tokens stop.
 - `records`: the results.jsonl line of one task sample.

@@ -101,7 +101,8 @@ def check_resumable(old: dict[str, Any], new: RunConfig, out_dir: Path) -> None:
         shown = "; ".join(diffs[:4]) + ("; ..." if len(diffs) > 4 else "")
         raise UsageError(
             f"{out_dir} holds a run with a different configuration ({shown}); "
-            "use another --out, or delete that directory to start over"
+            "use another {out}, or delete that directory to start over",
+            settings=("out",),
         )
 
 

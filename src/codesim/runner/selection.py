@@ -1,4 +1,4 @@
-"""Which problems a run covers (--task-ids, --limit) and in which language (--language)."""
+"""Which problems a run covers (task ids, limit) and in which language."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def select_problems(problems: Sequence[Problem], task_ids: Sequence[str] | None,
         unknown = [task_id for task_id in task_ids if str(task_id) not in known]
         if unknown:
             shown = ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else "")
-            raise UsageError(f"--task-ids: {len(unknown)} id(s) not in the dataset: {shown}")
+            raise UsageError(f"{{task_ids}}: {len(unknown)} id(s) not in the dataset: {shown}", settings=("task_ids",))
         chosen = [problem for problem in chosen if problem.task_id in wanted]
     if limit is not None:
         chosen = chosen[:limit]
@@ -35,7 +35,8 @@ def in_language(problems: Sequence[Problem], language: str) -> list[Problem]:
     function_tasks = [p.task_id for p in problems if p.public.kind is ProblemKind.FUNCTION]
     if function_tasks:
         raise UsageError(
-            f"--language {language}: {function_tasks[0]} is a Python function problem; "
-            "other languages work only for stdin/stdout problems (apps, codecontests, xcodeeval, some livecodebench)"
+            f"{{language}} {language}: {function_tasks[0]} is a Python function problem; "
+            "other languages work only for stdin/stdout problems (apps, codecontests, xcodeeval, some livecodebench)",
+            settings=("language",),
         )
     return [dataclasses.replace(p, public=dataclasses.replace(p.public, language=language)) for p in problems]

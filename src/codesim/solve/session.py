@@ -11,21 +11,25 @@ from typing import Any
 
 from codesim.atomic import write_json_atomically
 from codesim.execution import Sandbox
+from codesim.llm.chat import ChatModel
 from codesim.llm.factory import ModelConfig, build_chat_model
+from codesim.llm.model_ref import model_config_of
 from codesim.problems import PublicProblem
 from codesim.strategies.base import Strategy, StrategyResult, Trace, TraceStep
+from codesim.strategies.budget import solve_within_budget
 from codesim.strategies.visible_tests import sandbox_test_runner
 
 
 @dataclass
 class SolveSession:
     """A strategy run on one problem; keeps the trace so far and the time taken, even when the
-    run fails midway."""
+    run fails midway. `model` is a ModelConfig (the model is built, then closed) or a ChatModel
+    (used, left open)."""
 
     problem: PublicProblem
     strategy: Strategy
-    model_config: ModelConfig
-    on_step: Callable[[TraceStep], None]
+    model: ModelConfig | ChatModel
+    on_step: Callable[[TraceStep], None] | None = None
     result: StrategyResult | None = None
     seconds: float = 0.0
     trace: Trace = field(init=False)
@@ -33,19 +37,25 @@ class SolveSession:
     def __post_init__(self) -> None:
         self.trace = Trace(on_step=self.on_step)
 
+    @property
+    def model_config(self) -> ModelConfig:
+        """The model as a ModelConfig (what a ChatModel object really uses)."""
+        return model_config_of(self.model)
+
     async def solve(self) -> StrategyResult:
-        """Run the strategy; the visible tests run in a fresh sandbox."""
+        """Run the strategy within its per-task budget; the visible tests run in a fresh sandbox."""
         started = time.monotonic()
-        model = build_chat_model(self.model_config)
+        model = self.model if isinstance(self.model, ChatModel) else build_chat_model(self.model)
         sandbox = Sandbox()
         try:
             run_visible = sandbox_test_runner(sandbox, self.problem)
-            self.result = await self.strategy.solve(self.problem, model, run_visible, trace=self.trace)
+            self.result = await solve_within_budget(self.strategy, self.problem, model, run_visible, trace=self.trace)
             return self.result
         finally:
             self.seconds = time.monotonic() - started
             await sandbox.aclose()
-            await model.aclose()
+            if model is not self.model:
+                await model.aclose()
 
     def trace_document(self, model_name: str, error: str = "") -> dict[str, Any]:
         """Everything about this solve as JSON data: the problem, the result and every step."""

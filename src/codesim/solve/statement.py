@@ -58,12 +58,13 @@ def parse_statement(
         raise UsageError("the problem statement is empty")
     signature = find_signature(statement) if kind is not KindChoice.STDIO else None
     if kind is KindChoice.FUNCTION and signature is None:
-        raise UsageError("--kind function needs a `def name(...)` signature in the statement")
+        raise UsageError("{kind} function needs a `def name(...)` signature in the statement", settings=("kind",))
     if signature is None:
         return _stdio_problem(statement, language, task_id)
     if language != "python":
         raise UsageError(
             f"the statement shows a Python signature (`{signature.entry_point}`): function problems are "
-            f"Python only; use --language python, or --kind stdio for a {language} program reading stdin"
+            f"Python only; use {{language}} python, or {{kind}} stdio for a {language} program reading stdin",
+            settings=("language", "kind"),
         )
     return _function_problem(statement, signature, task_id)

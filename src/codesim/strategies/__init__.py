@@ -9,7 +9,14 @@ documented in `codesim.strategies.outcomes`; parse fallbacks are counted with
 
 from codesim.strategies.base import Strategy, StrategyResult, Trace, TraceStep, VisibleTestRunner
 from codesim.strategies.parsing import count_fallbacks
-from codesim.strategies.registry import STRATEGIES, StrategySpec, create_strategy, get_spec, strategy_names
+from codesim.strategies.registry import (
+    STRATEGIES,
+    StrategySpec,
+    create_strategy,
+    get_spec,
+    register_strategy,
+    strategy_names,
+)
 
 __all__ = [
     "STRATEGIES",
@@ -22,5 +29,6 @@ __all__ = [
     "count_fallbacks",
     "create_strategy",
     "get_spec",
+    "register_strategy",
     "strategy_names",
 ]

@@ -5,6 +5,9 @@ case-insensitively, `_` and `-` alike, and the paper's names are aliases (`CodeS
 `MapCoder`, ...). Each spec has a typed options dataclass; a variant may *fix* some options
 (what makes it that variant: passing another value is an error) and change the *defaults*
 of others.
+
+Other packages add strategies with `@register_strategy(...)` or through the entry-point group
+`codesim.strategies` (see `codesim.plugins`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codesim.errors import UsageError
+from codesim.plugins import Registry
 from codesim.strategies.base import Strategy
 from codesim.strategies.adaptive import CodeSimAdaptive
 from codesim.strategies.baselines import SelfPlanning, SingleCall
@@ -154,26 +158,69 @@ _SPECS = (
     ),
 )
 
-STRATEGIES: dict[str, StrategySpec] = {spec.name: spec for spec in _SPECS}
-
-
 def _key(name: str) -> str:
     return name.strip().lower().replace("_", "-")
 
 
-_BY_KEY: dict[str, StrategySpec] = {_key(alias): spec for spec in _SPECS for alias in (spec.name, *spec.aliases)}
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+
+
+def _spec_of_plugin(name: str, loaded: Any) -> StrategySpec:
+    """An entry point's object as a spec: a StrategySpec as is, else a builder `(name, options) -> Strategy`."""
+    if isinstance(loaded, StrategySpec):
+        return loaded
+    if not callable(loaded):
+        raise TypeError(f"strategy plugin {name!r} is neither a StrategySpec nor callable")
+    return StrategySpec(name, _first_line(loaded.__doc__), loaded)
+
+
+REGISTRY: Registry[StrategySpec] = Registry("codesim.strategies", "strategy", _spec_of_plugin, _key)
+for _spec in _SPECS:
+    REGISTRY.add(_spec.name, _spec, _spec.aliases)
+
+STRATEGIES: dict[str, StrategySpec] = REGISTRY.items  # canonical name -> spec (built-ins first)
+
+
+def register_strategy(
+    name: str,
+    *,
+    description: str = "",
+    options: type[StrategyOptions] = StrategyOptions,
+    fixed: Mapping[str, Any] | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    aliases: tuple[str, ...] = (),
+) -> Callable[[Callable[[str, Any], Strategy]], Callable[[str, Any], Strategy]]:
+    """Register the decorated builder (a class or function called as `build(name, options)`,
+    `options` an instance of `options`) as strategy `name`. Returns the builder unchanged."""
+
+    def decorate(build: Callable[[str, Any], Strategy]) -> Callable[[str, Any], Strategy]:
+        spec = StrategySpec(
+            name,
+            description or _first_line(build.__doc__),
+            build,
+            options,
+            fixed=dict(fixed or {}),
+            defaults=dict(defaults or {}),
+            aliases=aliases,
+        )
+        REGISTRY.add(name, spec, aliases, replace=True)
+        return build
+
+    return decorate
 
 
 def strategy_names() -> list[str]:
-    """The canonical strategy names, in registry order."""
-    return list(STRATEGIES)
+    """The canonical names of the strategies registered so far (built-ins first; installed
+    plugins are listed once something has loaded them)."""
+    return REGISTRY.names(plugins=False)
 
 
 def get_spec(name: str) -> StrategySpec:
     """The spec of `name` (or one of its aliases); `UsageError` listing valid names if unknown."""
-    spec = _BY_KEY.get(_key(name))
+    spec = REGISTRY.find(name)
     if spec is None:
-        raise UsageError(f"unknown strategy {name!r} (valid: {', '.join(strategy_names())})")
+        raise UsageError(f"unknown strategy {name!r} (valid: {', '.join(REGISTRY.names())})")
     return spec
 
 

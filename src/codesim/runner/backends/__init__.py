@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from codesim.errors import UsageError
+from codesim.llm.chat import ChatModel
 from codesim.llm.factory import ModelConfig
 from codesim.runner.engine import SampleProducer
 from codesim.runner.meter import UsageMeter
@@ -41,25 +42,30 @@ class BackendOptions:
 
 
 def _open_local(
-    strategy: Strategy, model_config: ModelConfig, options: BackendOptions
+    strategy: Strategy, model: ModelConfig | ChatModel, options: BackendOptions
 ) -> AbstractAsyncContextManager[Backend]:
     from codesim.runner.backends.local import open_local_backend
 
-    return open_local_backend(strategy, model_config, options.hide_paths)
+    return open_local_backend(strategy, model, options.hide_paths)
 
 
 def _open_ray(
-    strategy: Strategy, model_config: ModelConfig, options: BackendOptions
+    strategy: Strategy, model: ModelConfig | ChatModel, options: BackendOptions
 ) -> AbstractAsyncContextManager[Backend]:
+    if not isinstance(model, ModelConfig):
+        raise UsageError(
+            "the ray backend builds a model in each worker: give the model as a name or a ModelConfig, not an object"
+        )
     try:
         import ray  # noqa: F401 (only checking that it is installed)
     except ImportError:
         raise UsageError(
-            "--backend ray needs Ray, which is not installed: pip install 'codesim[ray]' (or: pip install 'ray>=2.9')"
+            "{backend} ray needs Ray, which is not installed: pip install 'codesim[ray]' (or: pip install 'ray>=2.9')",
+            settings=("backend",),
         ) from None
     from codesim.runner.backends.ray_cluster import open_ray_backend
 
-    return open_ray_backend(strategy, model_config, options)
+    return open_ray_backend(strategy, model, options)
 
 
 _OPENERS = {"local": _open_local, "ray": _open_ray}
@@ -67,10 +73,11 @@ BACKEND_NAMES: tuple[str, ...] = tuple(_OPENERS)
 
 
 def open_backend(
-    name: str, strategy: Strategy, model_config: ModelConfig, options: BackendOptions
+    name: str, strategy: Strategy, model: ModelConfig | ChatModel, options: BackendOptions
 ) -> AbstractAsyncContextManager[Backend]:
-    """The backend `name`, as an async context manager that releases it at the end."""
+    """The backend `name`, as an async context manager that releases it at the end (a model
+    given as a ChatModel stays open)."""
     opener = _OPENERS.get(name)
     if opener is None:
         raise UsageError(f"unknown backend '{name}'; choose one of: {', '.join(BACKEND_NAMES)}")
-    return opener(strategy, model_config, options)
+    return opener(strategy, model, options)

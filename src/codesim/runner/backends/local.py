@@ -17,6 +17,7 @@ from codesim.runner.engine import WorkItem
 from codesim.runner.meter import MeteredChatModel, UsageMeter
 from codesim.runner.records import error_record, solved_record
 from codesim.strategies.base import Strategy
+from codesim.strategies.budget import solve_within_budget
 from codesim.strategies.visible_tests import sandbox_test_runner
 
 if TYPE_CHECKING:
@@ -38,7 +39,9 @@ async def solve_sample(strategy: Strategy, model: ChatModel, sandbox: Sandbox, i
     started = time.monotonic()
     try:
         with task_scope():
-            result = await strategy.solve(problem.public, model, run_visible, sample_index=item.sample_index)
+            result = await solve_within_budget(
+                strategy, problem.public, model, run_visible, sample_index=item.sample_index
+            )
     except ProviderError as err:
         return error_record(problem.task_id, item.sample_index, str(err), time.monotonic() - started)
     solved = time.monotonic()
@@ -82,16 +85,17 @@ class LocalBackend:
 
 @asynccontextmanager
 async def open_local_backend(
-    strategy: Strategy, model_config: ModelConfig, hide_paths: tuple[str, ...] = ()
+    strategy: Strategy, model: ModelConfig | ChatModel, hide_paths: tuple[str, ...] = ()
 ) -> AsyncIterator[LocalBackend]:
-    """A LocalBackend with a model built from `model_config` and a fresh sandbox hiding
-    `hide_paths` from candidates, both closed at the end."""
+    """A LocalBackend with a fresh sandbox hiding `hide_paths` from candidates, and `model`
+    (a ChatModel, left open; or one built from a ModelConfig, closed at the end)."""
     from codesim.execution import Sandbox
 
-    model = build_chat_model(model_config)
+    chat_model = model if isinstance(model, ChatModel) else build_chat_model(model)
     sandbox = Sandbox(hide_paths=hide_paths)
     try:
-        yield LocalBackend(strategy, model, sandbox)
+        yield LocalBackend(strategy, chat_model, sandbox)
     finally:
         await sandbox.aclose()
-        await model.aclose()
+        if chat_model is not model:
+            await chat_model.aclose()
