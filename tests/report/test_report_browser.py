@@ -46,11 +46,14 @@ def visible_task_ids(page: Any) -> list[str]:
 def test_charts_render_without_errors(browser: Any, report: Path, tmp_path: Path) -> None:
     page, problems = open_report(browser, report)
     page.wait_for_selector("#chart-outcomes .main-svg")
-    assert page.locator(".js-plotly-plot").count() == 4
+    assert page.locator(".js-plotly-plot").count() == 6
     assert page.locator("#chart-pass1 .barlayer .point").count() == 2  # one bar per run
     assert page.locator("#chart-pass1 .errorbar").count() == 2  # with its interval
     assert page.locator("#chart-calls .boxlayer .trace").count() == 2
     assert page.locator("#chart-outcomes .barlayer .trace").count() == 6  # one per outcome bucket
+    for chart in ("#chart-runtime", "#chart-memory"):  # solution runtime and memory: a box per run
+        assert page.locator(f"{chart} .boxlayer .trace").count() == 2
+        assert page.locator(f"{chart} .boxlayer .point").count() == 4  # one point per solved task: 2 + 2
     # Each chart fits its box. Plotly draws before the grid has sized the figures and the page's
     # ResizeObserver refits each chart a frame later, so wait for it: a chart that never fits fails
     # the test on the timeout.
