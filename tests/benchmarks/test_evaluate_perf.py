@@ -21,7 +21,9 @@ def _rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def test_humaneval_canonical_solutions_run_like_the_reference(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_humaneval_canonical_solutions_run_like_the_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = shared_file("humaneval/HumanEval.jsonl")
     rows = [json.loads(line) for line in data.read_text().splitlines()]
     samples = write_samples(tmp_path / "canonical.jsonl",

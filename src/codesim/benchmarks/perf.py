@@ -72,8 +72,9 @@ def _rounded(value: float | None, digits: int = 3) -> float | None:
 async def _measure(
     sandbox: Any, problem: Problem, programs: Sequence[tuple[str, str | None]], repeats: int
 ) -> list[Measurement | None]:
-    """Each of `programs` (code, language or None for the problem's) run `repeats` times on the hidden tests, interleaved (so that load
-    changes hit all alike); None for a program that failed a run or could not be measured."""
+    """Each of `programs` (code, language or None for the problem's) run `repeats` times on the
+    hidden tests, interleaved (so that load changes hit all alike); None for a program that
+    failed a run or could not be measured."""
     cpus: list[list[float]] = [[] for _ in programs]
     peaks: list[list[float]] = [[] for _ in programs]
     failed = [False for _ in programs]
