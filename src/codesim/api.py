@@ -30,6 +30,7 @@ from codesim.samples import Sample, read_samples, sample_from_fields
 
 if TYPE_CHECKING:
     from codesim.benchmarks.evaluation import SampleVerdict
+    from codesim.benchmarks.perf import SamplePerf
     from codesim.llm.model_ref import ModelLike
     from codesim.runner.config import RunConfig
     from codesim.runner.session import RunOutcome
@@ -409,6 +410,7 @@ class Evaluation:
 
     summary: dict[str, Any]
     verdicts: list[SampleVerdict]
+    perfs: list[SamplePerf | None] | None = None  # with `perf_repeats`: one per verdict, None where not measured
 
     def __getitem__(self, key: str) -> Any:
         return self.summary[key]
@@ -441,19 +443,28 @@ async def aevaluate(
     memory_mb: int | None = None,
     out: str | os.PathLike[str] | None = None,
     on_done: Callable[[int, int], None] | None = None,
+    perf_repeats: int | None = None,
 ) -> Evaluation:
     """Score samples (a JSONL file, or dicts `{"task_id", "solution"}` / `{"task_id",
     "completion"}`) on `dataset`'s hidden tests (`tests="visible"`: the visible ones) in the
     sandbox, with pass@k for each k. `timeout_s` and `memory_mb` replace the dataset's limits of
     each test run. `out` gets one line per sample: its own fields plus `passed` and `status`.
-    `on_done(done, total)` is called after each sample."""
+    `on_done(done, total)` is called after each sample.
+
+    With `perf_repeats` (hidden tests only), each passing sample is then run that many times,
+    interleaved with the dataset's reference solution where it has one: `perfs`, each line's
+    `perf` and the summary's `perf` hold CPU seconds and peak memory (median, min, max) and the
+    ratios to the reference."""
     from codesim.atomic import write_jsonl_atomically
     from codesim.benchmarks.evaluation import evaluate_samples, summarize, with_limits
+    from codesim.benchmarks.perf import measure_samples, perf_summary
     from codesim.execution import Sandbox
 
     _check_counts(workers=workers)
     if tests not in ("hidden", "visible"):
         raise UsageError(f"tests must be 'hidden' or 'visible', got {tests!r}")
+    if perf_repeats is not None and (tests != "hidden" or perf_repeats < 1):
+        raise UsageError("perf_repeats needs the hidden tests and a count >= 1")
     ks = sorted(set(k))
     if not ks or ks[0] < 1:
         raise UsageError(f"k must be whole numbers >= 1, got {list(k)}")
@@ -476,13 +487,21 @@ async def aevaluate(
     try:
         concurrency = 2 * (workers or os.cpu_count() or 1)
         verdicts = await evaluate_samples(problems, chosen, sandbox, which=tests, concurrency=concurrency, on_done=tick)
+        perfs = None
+        if perf_repeats is not None:
+            perfs = await measure_samples(problems, verdicts, sandbox, repeats=perf_repeats, concurrency=concurrency)
     finally:
         await sandbox.aclose()
     summary = summarize(dataset, problems, verdicts, ks, tests)
+    rows = [v.output_row() for v in verdicts]
+    if perfs is not None:
+        summary["perf"] = perf_summary(perfs, perf_repeats or 0)
+        for row, perf in zip(rows, perfs):
+            row["perf"] = perf.to_json() if perf else None
     if out is not None:
-        write_jsonl_atomically(Path(out), [v.output_row() for v in verdicts])
+        write_jsonl_atomically(Path(out), rows)
         summary["out"] = str(out)
-    return Evaluation(summary, verdicts)
+    return Evaluation(summary, verdicts, perfs)
 
 
 evaluate = _sync_twin(aevaluate)

@@ -79,6 +79,15 @@ def test_humaneval_direct_run_agrees_with_evaluate(tmp_path: Path) -> None:
         ("HumanEval/2", False),
     ]
     assert summary["pass@1"] == pytest.approx(2 / 3)
+    for line in lines:  # the final code's CPU seconds and peak memory on the hidden tests
+        assert line["hidden_cpu_s"] >= 0 and 5 < line["hidden_peak_mb"] < 1024
+    perf = summary["solution_perf"]
+    assert perf["n_tasks"] == 2 and sorted(perf["tasks"]) == ["HumanEval/0", "HumanEval/1"]  # passing tasks only
+    passing = [line for line in lines if line["passed"]]
+    assert perf["median_peak_mb"] == pytest.approx(sum(line["hidden_peak_mb"] for line in passing) / 2, abs=0.06)
+    assert perf["tasks"]["HumanEval/0"]["cpu_s"] == next(
+        line["hidden_cpu_s"] for line in passing if line["task_id"] == "HumanEval/0"
+    )
     evaluated, verdicts = _evaluate(home, "humaneval", HUMANEVAL, out / "results.jsonl")
     assert evaluated["pass@1"] == pytest.approx(summary["pass@1"], abs=5e-5)  # printed rounded to 4 decimals
     assert (evaluated["n_tasks"], evaluated["n_samples"]) == (3, 3)

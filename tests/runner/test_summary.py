@@ -87,6 +87,7 @@ def test_nothing_finished_yet() -> None:
     assert summary["n_samples"] == 0 and summary["pass@1"] is None and summary["visible_pass_rate"] is None
 
 
+<<<<<<< HEAD
 def test_cost_at_list_prices_of_all_and_of_new_tokens() -> None:
     gpt = RunConfig("humaneval", "codesim", {}, model_section(ModelConfig(provider="openai", model="gpt-4o")))
     summary = build_summary(gpt, [_line("A", 0, True)], n_selected=1, stopped="complete")
@@ -96,3 +97,21 @@ def test_cost_at_list_prices_of_all_and_of_new_tokens() -> None:
     assert summary["prices_as_of"]
     local = build_summary(CONFIG, [_line("A", 0, True)], n_selected=1, stopped="complete")  # model "m": no price
     assert (local["cost_usd"], local["new_cost_usd"], local["prices_as_of"]) == (None, None, None)
+=======
+def test_solution_perf_has_per_task_medians_of_passing_measured_samples() -> None:
+    records = [
+        _line("A", 0, True, hidden_cpu_s=0.2, hidden_peak_mb=20.0),
+        _line("A", 1, True, hidden_cpu_s=0.4, hidden_peak_mb=30.0),
+        _line("B", 0, False, hidden_cpu_s=9.0, hidden_peak_mb=900.0),  # failed: partial figures, left out
+        _line("C", 0, True),  # written before the figures existed
+        _line("D", 0, True, hidden_cpu_s=1.0, hidden_peak_mb=40.0),
+    ]
+    perf = build_summary(CONFIG, records, n_selected=4, stopped="complete")["solution_perf"]
+    assert perf["tasks"] == {"A": {"cpu_s": 0.3, "peak_mb": 25.0}, "D": {"cpu_s": 1.0, "peak_mb": 40.0}}
+    assert (perf["n_tasks"], perf["median_cpu_s"], perf["median_peak_mb"]) == (2, 0.65, 32.5)
+
+
+def test_solution_perf_of_a_run_without_figures_is_empty() -> None:
+    perf = build_summary(CONFIG, [_line("A", 0, True)], n_selected=1, stopped="complete")["solution_perf"]
+    assert perf == {"n_tasks": 0, "median_cpu_s": None, "median_peak_mb": None, "tasks": {}}
+>>>>>>> main

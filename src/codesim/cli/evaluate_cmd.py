@@ -10,7 +10,9 @@ from typing import Any
 
 from codesim import api
 from codesim.benchmarks import DATASET_NAMES
+from codesim.benchmarks.perf import DEFAULT_REPEATS
 from codesim.cli.parser import csv_list, memory_mb, positive_float, positive_int
+from codesim.cli.perf_table import print_perf_table
 from codesim.errors import UsageError
 
 
@@ -35,6 +37,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", default=None, help="per-sample verdicts JSONL (default: <samples>.eval.jsonl next to the samples)"
     )
+    parser.add_argument("--perf", action="store_true",
+                        help="also measure each passing sample's CPU time and peak memory on the hidden tests, "
+                        "and the dataset's reference solution's where it has one")
+    parser.add_argument("--repeats", type=positive_int, default=DEFAULT_REPEATS,
+                        help=f"--perf: runs per program; medians with min-max (default: {DEFAULT_REPEATS})")
     parser.set_defaults(handler=handle)
 
 
@@ -84,6 +91,8 @@ class _Ticker:
 def handle(args: argparse.Namespace) -> int:
     """Evaluate the samples, write per-sample verdicts, print notes on stderr and the summary JSON last."""
     ks = parse_ks(args.k)
+    if args.perf and args.tests != "hidden":
+        raise UsageError("--perf measures runs on the hidden tests; it cannot be combined with --tests visible")
     samples_path = Path(args.samples)
     out_path = Path(args.out) if args.out else default_out_path(samples_path, args.tests)
     ticker = _Ticker()
@@ -102,9 +111,12 @@ def handle(args: argparse.Namespace) -> int:
             memory_mb=args.memory_mb,
             out=out_path,
             on_done=ticker,
+            perf_repeats=args.repeats if args.perf else None,
         )
     finally:
         ticker.close()
+    if evaluation.perfs is not None:
+        print_perf_table(evaluation.perfs, evaluation.summary["perf"])
     _print_notes(evaluation.summary)
     print(json.dumps(rounded_scores(evaluation.summary)))
     return 0

@@ -21,6 +21,7 @@ import json
 import linecache
 import math
 import os
+import resource
 import sys
 import time
 import traceback
@@ -32,6 +33,9 @@ _type = type
 _len = len
 _repr = repr
 _clock = time.perf_counter
+_cpu_clock = time.thread_time  # precise; the process clock ticks coarsely under RLIMIT_CPU
+_getrusage = resource.getrusage
+_RUSAGE_SELF = resource.RUSAGE_SELF
 _format_exception = traceback.format_exception
 
 SOURCE_NAME = "solution.py"
@@ -216,6 +220,22 @@ def _fresh_main(code: str) -> dict:
     return module.__dict__
 
 
+class _Meter:
+    """Wall and CPU seconds of one test, and the process's peak resident memory (kB) at its end.
+
+    The peak cannot be reset per test (the sandbox's /proc is read-only), so it is the peak of
+    the batch process so far: exact for the costliest test, and for the task as a whole.
+    """
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = _clock(), _cpu_clock()
+
+    def figures(self) -> dict:
+        """The test's figures, as record fields."""
+        return {"time_s": _clock() - self.wall, "cpu_s": _cpu_clock() - self.cpu,
+                "peak_kb": _getrusage(_RUSAGE_SELF).ru_maxrss}
+
+
 def run_function_tests(code: str, tests: list[dict], entry_point: str | None, record_fd: int, nonce: str) -> None:
     """Run ``code`` then each test (``{"kind": "assert"|"call", "input": ...}``), recording outcomes.
 
@@ -237,26 +257,26 @@ def run_function_tests(code: str, tests: list[dict], entry_point: str | None, re
     record(event="end", index=-1)
     for index, test in enumerate(tests):
         record(event="start", index=index)
-        started = _clock()
+        meter = _Meter()
         try:
             if test["kind"] == "call":
                 result = _resolve(namespace, entry_point)(*test["input"])
                 _restore_builtins(snapshot)
-                record(event="end", index=index, verdict="returned", value=to_plain(result), time_s=_clock() - started)
+                record(event="end", index=index, verdict="returned", value=to_plain(result), **meter.figures())
             else:
                 scope = dict(namespace)
                 if entry_point and "." not in entry_point and callable(namespace.get(entry_point)):
                     scope[entry_point] = _guard(namespace[entry_point], snapshot)
                 exec(_compile(test["input"], TEST_NAME, "exec"), scope)
                 _restore_builtins(snapshot)
-                record(event="end", index=index, verdict="passed", time_s=_clock() - started)
+                record(event="end", index=index, verdict="passed", **meter.figures())
         except BaseException as exc:  # noqa: BLE001
             _restore_builtins(snapshot)
             verdict, error = _error_of(exc)
             actual = ""
             if _type(exc) is AssertionError:
                 actual = _assert_lhs(exc, test["input"]) or (_tail(_repr(exc.args[0]), MAX_REPR) if exc.args else "")
-            record(event="end", index=index, verdict=verdict, error=error, actual=actual, time_s=_clock() - started)
+            record(event="end", index=index, verdict=verdict, error=error, actual=actual, **meter.figures())
     record(event="done")
 
 

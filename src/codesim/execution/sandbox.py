@@ -242,14 +242,14 @@ class _TestRun:
         error = truncate(raw["stderr"], 3000, keep="tail") or explanation
         if verdict is None:
             if outputs_match(raw["stdout"], expected, test.atol or 1e-6):
-                return TestResult(test, Verdict.PASSED, actual, "", raw["wall_s"])
-            return TestResult(test, Verdict.FAILED, actual, "wrong answer", raw["wall_s"])
+                return TestResult(test, Verdict.PASSED, actual, "", **_process_figures(raw))
+            return TestResult(test, Verdict.FAILED, actual, "wrong answer", **_process_figures(raw))
         if verdict is Verdict.INTERNAL_ERROR:
             log.error("sandbox internal error: %s", explanation)
             error = explanation
         elif explanation and explanation not in error:
             error = f"{error}\n{explanation}".strip()
-        return TestResult(test, verdict, actual, error, raw["wall_s"])
+        return TestResult(test, verdict, actual, error, **_process_figures(raw))
 
     async def _function_tests(self, tests: list[TestCase]) -> list[TestResult]:
         """Python assert/call tests in one child; after a test that kills the child (timeout,
@@ -311,12 +311,25 @@ class _TestRun:
         return verdict, f"{stderr}\n{explanation} {when}".strip()
 
     def _judge(self, test: TestCase, record: dict) -> TestResult:
-        time_s = float(record.get("time_s", 0.0))
+        figures = _record_figures(record)
         if record["verdict"] != "returned":
-            return TestResult(test, Verdict(record["verdict"]), record.get("actual", ""), record.get("error", ""), time_s)
+            return TestResult(test, Verdict(record["verdict"]), record.get("actual", ""), record.get("error", ""),
+                              **figures)
         value = decode_value(record["value"])
         actual = truncate(repr(value), 2000)
         if values_match(value, test.expected, test.atol):
-            return TestResult(test, Verdict.PASSED, actual, "", time_s)
-        return TestResult(test, Verdict.FAILED, actual, f"expected {truncate(repr(test.expected), 2000)}", time_s)
+            return TestResult(test, Verdict.PASSED, actual, "", **figures)
+        return TestResult(test, Verdict.FAILED, actual, f"expected {truncate(repr(test.expected), 2000)}", **figures)
+
+
+def _process_figures(raw: dict) -> dict:
+    """Wall and CPU seconds and peak memory of a whole run (one process: one I/O test), from its rusage."""
+    return {"time_s": raw["wall_s"], "cpu_s": raw.get("cpu_s"), "peak_kb": raw.get("maxrss_kb")}
+
+
+def _record_figures(record: dict) -> dict:
+    """Wall and CPU seconds and peak memory of one function test, as the driver measured them."""
+    cpu_s, peak_kb = record.get("cpu_s"), record.get("peak_kb")
+    return {"time_s": float(record.get("time_s", 0.0)), "cpu_s": None if cpu_s is None else float(cpu_s),
+            "peak_kb": None if peak_kb is None else int(peak_kb)}
 

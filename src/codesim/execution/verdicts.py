@@ -34,13 +34,19 @@ def truncate(text: str, limit: int = MAX_FIELD_CHARS, *, keep: str = "head") -> 
 
 @dataclass
 class TestResult:
-    """One test's outcome."""
+    """One test's outcome, with what it cost: wall and CPU seconds, peak resident memory (kB).
+
+    ``cpu_s`` and ``peak_kb`` are None where the sandbox could not tell (a test whose process
+    died mid-batch, a compile error, a sandbox fault); docs/sandbox.md says what they cover.
+    """
 
     test: TestCase
     verdict: Verdict
     actual: str = ""
     error: str = ""
     time_s: float = 0.0
+    cpu_s: float | None = None
+    peak_kb: int | None = None
 
     def describe(self, max_chars: int) -> str:
         """Input, expected, actual and error of this test, for a debugging prompt."""
@@ -63,6 +69,18 @@ class TestReport:
     def passed(self) -> bool:
         """True iff every test passed."""
         return self.verdict is Verdict.PASSED
+
+    @property
+    def cpu_s(self) -> float | None:
+        """CPU seconds of all tests run, or None unless each was measured."""
+        figures = [result.cpu_s for result in self.results]
+        return sum(figures) if figures and None not in figures else None  # type: ignore[arg-type]
+
+    @property
+    def peak_kb(self) -> int | None:
+        """The highest peak resident memory (kB) of the tests run, or None unless each was measured."""
+        figures = [result.peak_kb for result in self.results]
+        return max(figures) if figures and None not in figures else None  # type: ignore[type-var]
 
     @classmethod
     def from_results(cls, results: list[TestResult]) -> TestReport:

@@ -10,7 +10,12 @@ from itertools import combinations
 from typing import Any
 
 from codesim.report.loading import RunData
+<<<<<<< HEAD
 from codesim.pricing import cost_usd
+=======
+from codesim.report.prices import cost_usd
+from codesim.solution_perf import task_figures
+>>>>>>> main
 
 Z_95 = 1.959963984540054
 _PASS_KEY = re.compile(r"^pass@(\d+)$")
@@ -81,6 +86,8 @@ class RunStats:
     errors: int
     calls_per_sample: list[int]
     outcomes: dict[str, tuple[int, int]] = field(default_factory=dict)  # label -> (samples, hidden-passed)
+    # Per solved task: the final code's CPU seconds and peak MB on the hidden tests (none for old runs).
+    solution_figures: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def solved(self) -> float:
@@ -150,6 +157,7 @@ def run_stats(run: RunData) -> RunStats:
         errors=sum(1 for r in records if r.get("status") == "error"),
         calls_per_sample=[int(r["llm_calls"]) for r in records],
         outcomes=_outcomes(records),
+        solution_figures=task_figures(records),
     )
 
 

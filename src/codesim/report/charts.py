@@ -229,6 +229,50 @@ def calls_chart(stats: list[RunStats]) -> Chart:
     )
 
 
+def _per_task_box(
+    stats: list[RunStats], figure: str, dom_id: str, title: str, caption: str, y_title: str, *, log: bool = False
+) -> Chart:
+    """One box per run of a per-solved-task figure of the final code (`cpu_s` or `peak_mb`)."""
+    fig = go.Figure()
+    for s in stats:
+        tasks = list(s.solution_figures)
+        values = [s.solution_figures[task][figure] for task in tasks]
+        fig.add_trace(
+            go.Box(
+                y=values,
+                text=tasks,
+                name=s.run.short_name,
+                boxpoints="all" if len(values) <= _BOXPOINTS_ALL_UP_TO else "outliers",
+                jitter=0.4,
+                pointpos=0,
+                hovertemplate=f"%{{text}}<br>%{{y}} {y_title}<extra>%{{fullData.name}}</extra>",
+            )
+        )
+    fig.update_layout(showlegend=False)
+    if log:
+        fig.update_yaxes(type="log")
+    return Chart(dom_id, title, caption, _fragment(fig, dom_id, y_title))
+
+
+def runtime_chart(stats: list[RunStats]) -> Chart:
+    """CPU seconds of each solved task's final code on the hidden tests, one box per run."""
+    return _per_task_box(
+        stats, "cpu_s", "chart-runtime", "Solution runtime",
+        "CPU seconds of the final code on all hidden tests, one point per solved task (log scale).",
+        "CPU seconds", log=True,
+    )
+
+
+def memory_chart(stats: list[RunStats]) -> Chart:
+    """Peak resident memory of each solved task's final code on the hidden tests, one box per run."""
+    return _per_task_box(
+        stats, "peak_mb", "chart-memory", "Solution peak memory",
+        "Peak resident memory (MB) of the final code on the hidden tests, one point per solved task; "
+        "it includes the interpreter (about 14 MB for Python).",
+        "peak MB",
+    )
+
+
 _FIXED_COLOURS = {"first code": "#2da44e", "unsolved": "#cf222e", "no code": "#82071e", "provider error": "#8c959f"}
 _SHADES = {"debug round": ("#0969da", "#218bff", "#54aeff", "#80ccff", "#b6e3ff"), "re-plan": ("#8250df", "#a475f9", "#c297ff", "#d8b9ff")}
 
@@ -267,4 +311,6 @@ def overview_charts(stats: list[RunStats]) -> list[Chart]:
     family = [s for s in stats if s.codesim_family]
     if family:
         charts.append(outcomes_chart(family))
+    if any(s.solution_figures for s in stats):
+        charts += [runtime_chart(stats), memory_chart(stats)]
     return charts

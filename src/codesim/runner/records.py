@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from codesim.solution_perf import record_figures
 from codesim.strategies.base import StrategyResult
 from codesim.strategies.parsing import count_fallbacks
 
@@ -62,6 +63,7 @@ def solved_record(
         "seconds": round(seconds, 3),
         "hidden_seconds": round(hidden_seconds, 3),
         "hidden_tests": _hidden_summary(hidden, n_hidden),
+        **record_figures(hidden),
         "trace": [_solution_cut_out(step, result.code) for step in result.trace.to_list()],
     }
 

@@ -13,6 +13,7 @@ from codesim.metrics import pass_at_ks
 from codesim.pricing import PRICES_AS_OF, cost_usd
 from codesim.runner.config import RunConfig
 from codesim.runner.records import STATUS_ERROR
+from codesim.solution_perf import perf_summary
 
 K_VALUES = (1, 2, 5, 10, 20, 50, 100)
 _TOTALS = (
@@ -82,6 +83,7 @@ def build_summary(
         "hidden_seconds": round(sum(float(r.get("hidden_seconds", 0.0)) for r in records), 3),
         "outcomes": dict(Counter(str(r.get("outcome", "")) for r in records).most_common()),
         "statuses": dict(Counter(str(r["status"]) for r in records).most_common()),
+        "solution_perf": perf_summary(records),
     }
 
 
