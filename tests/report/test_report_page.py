@@ -21,13 +21,9 @@ def page(two_runs: list[Path]) -> str:
 def test_page_is_self_contained(page: str) -> None:
     assert not re.search(r"<(script|img|iframe)[^>]+src=", page)
     assert "<link" not in page and "@import" not in page
-<<<<<<< HEAD
-    assert len(re.findall(r'class="chart"', page)) == 4
-    assert len(re.findall(r'<svg id="chart-[a-z0-9]+" class="chart-svg"', page)) == 4  # inline SVG, no chart library
-    assert "<script>" in page and "Plotly" not in page
-=======
-    assert page.count(get_plotlyjs()[:300]) == 1  # plotly.js inlined once for all charts
     assert len(re.findall(r'class="chart"', page)) == 6
+    assert len(re.findall(r'<svg id="chart-[a-z0-9]+" class="chart-svg"', page)) == 6  # inline SVG, no chart library
+    assert "<script>" in page and "Plotly" not in page
     assert 'id="chart-runtime"' in page and 'id="chart-memory"' in page
 
 
@@ -36,7 +32,6 @@ def test_runs_written_before_runtime_and_memory_were_recorded_have_no_such_chart
     page = build_report([write_run(tmp_path / "old", "codesim", "m", records)])
     assert len(re.findall(r'class="chart"', page)) == 4
     assert 'id="chart-runtime"' not in page and 'id="chart-memory"' not in page
->>>>>>> main
 
 
 def test_model_text_is_escaped(page: str) -> None:

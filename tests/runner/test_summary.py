@@ -87,7 +87,6 @@ def test_nothing_finished_yet() -> None:
     assert summary["n_samples"] == 0 and summary["pass@1"] is None and summary["visible_pass_rate"] is None
 
 
-<<<<<<< HEAD
 def test_cost_at_list_prices_of_all_and_of_new_tokens() -> None:
     gpt = RunConfig("humaneval", "codesim", {}, model_section(ModelConfig(provider="openai", model="gpt-4o")))
     summary = build_summary(gpt, [_line("A", 0, True)], n_selected=1, stopped="complete")
@@ -97,7 +96,8 @@ def test_cost_at_list_prices_of_all_and_of_new_tokens() -> None:
     assert summary["prices_as_of"]
     local = build_summary(CONFIG, [_line("A", 0, True)], n_selected=1, stopped="complete")  # model "m": no price
     assert (local["cost_usd"], local["new_cost_usd"], local["prices_as_of"]) == (None, None, None)
-=======
+
+
 def test_solution_perf_has_per_task_medians_of_passing_measured_samples() -> None:
     records = [
         _line("A", 0, True, hidden_cpu_s=0.2, hidden_peak_mb=20.0),
@@ -114,4 +114,3 @@ def test_solution_perf_has_per_task_medians_of_passing_measured_samples() -> Non
 def test_solution_perf_of_a_run_without_figures_is_empty() -> None:
     perf = build_summary(CONFIG, [_line("A", 0, True)], n_selected=1, stopped="complete")["solution_perf"]
     assert perf == {"n_tasks": 0, "median_cpu_s": None, "median_peak_mb": None, "tasks": {}}
->>>>>>> main

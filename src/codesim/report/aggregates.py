@@ -10,12 +10,8 @@ from itertools import combinations
 from typing import Any
 
 from codesim.report.loading import RunData
-<<<<<<< HEAD
 from codesim.pricing import cost_usd
-=======
-from codesim.report.prices import cost_usd
 from codesim.solution_perf import task_figures
->>>>>>> main
 
 Z_95 = 1.959963984540054
 _PASS_KEY = re.compile(r"^pass@(\d+)$")

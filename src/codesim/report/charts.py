@@ -192,7 +192,7 @@ def tokens_per_solved_chart(stats: list[RunStats]) -> Chart:
     )
 
 
-def _box(axes: _Axes, index: int, values: Sequence[int], name: str) -> list[str]:
+def _box(axes: _Axes, index: int, values: Sequence[float], name: str) -> list[str]:
     x, half = axes.x(index), axes.slot * 0.25
     if len(values) >= 2:
         q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
@@ -229,37 +229,23 @@ def calls_chart(stats: list[RunStats]) -> Chart:
     )
 
 
-def _per_task_box(
-    stats: list[RunStats], figure: str, dom_id: str, title: str, caption: str, y_title: str, *, log: bool = False
-) -> Chart:
+def _per_task_box(stats: list[RunStats], figure: str, dom_id: str, title: str, caption: str, y_title: str) -> Chart:
     """One box per run of a per-solved-task figure of the final code (`cpu_s` or `peak_mb`)."""
-    fig = go.Figure()
-    for s in stats:
-        tasks = list(s.solution_figures)
-        values = [s.solution_figures[task][figure] for task in tasks]
-        fig.add_trace(
-            go.Box(
-                y=values,
-                text=tasks,
-                name=s.run.short_name,
-                boxpoints="all" if len(values) <= _BOXPOINTS_ALL_UP_TO else "outliers",
-                jitter=0.4,
-                pointpos=0,
-                hovertemplate=f"%{{text}}<br>%{{y}} {y_title}<extra>%{{fullData.name}}</extra>",
-            )
-        )
-    fig.update_layout(showlegend=False)
-    if log:
-        fig.update_yaxes(type="log")
-    return Chart(dom_id, title, caption, _fragment(fig, dom_id, y_title))
+    per_run = [[figures[figure] for figures in s.solution_figures.values()] for s in stats]
+    axes = _Axes([s.run.short_name for s in stats], _nice_top(max((max(v, default=0) for v in per_run), default=0)))
+    parts = axes.draw(y_title, _count_tick)
+    for index, (s, values) in enumerate(zip(stats, per_run)):
+        if values:
+            parts += _box(axes, index, values, s.run.short_name)
+    return Chart(dom_id, title, caption, _svg(dom_id, title, parts))
 
 
 def runtime_chart(stats: list[RunStats]) -> Chart:
     """CPU seconds of each solved task's final code on the hidden tests, one box per run."""
     return _per_task_box(
         stats, "cpu_s", "chart-runtime", "Solution runtime",
-        "CPU seconds of the final code on all hidden tests, one point per solved task (log scale).",
-        "CPU seconds", log=True,
+        "CPU seconds of the final code on all hidden tests, one point per solved task.",
+        "CPU seconds",
     )
 
 
