@@ -35,7 +35,7 @@ def test_humaneval_canonical_solutions_run_like_the_reference(
     assert (perf["repeats"], perf["n_measured"], perf["n_with_reference"]) == (5, 164, 164)
     assert 0.5 <= perf["cpu_ratio"]["median"] <= 2  # the same code, measured side by side
     assert 0.9 <= perf["peak_ratio"]["median"] <= 1.1
-    out = _rows(tmp_path / "canonical_results.jsonl")
+    out = _rows(tmp_path / "canonical.eval.jsonl")
     ratios = [row["perf"]["cpu_ratio"] for row in out if row["perf"]["cpu_ratio"] is not None]
     assert statistics.median(ratios) == pytest.approx(perf["cpu_ratio"]["median"], abs=1e-3)
     first = out[0]["perf"]
@@ -56,7 +56,7 @@ def test_a_slower_sample_shows_its_ratio_and_a_failing_one_is_not_measured(
     code, summary, _ = run_evaluate(capsys, "--dataset", "humaneval", "--data-file", str(data),
                                     "--samples", str(samples), "--perf", "--repeats", "3")
     assert code == 0
-    slow, failing = _rows(tmp_path / "s_results.jsonl")
+    slow, failing = _rows(tmp_path / "s.eval.jsonl")
     assert slow["perf"]["cpu_s"]["min"] >= 0.05 and slow["perf"]["cpu_ratio"] > 10
     assert failing["passed"] is False and failing["perf"] is None
     assert summary["perf"]["n_measured"] == 1 and summary["perf"]["repeats"] == 3
