@@ -25,6 +25,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from codesim.results_schema import read_results_file
+from codesim.runner.records import STATUS_ERROR, with_solution_restored
 from codesim.runner.store import recorded_wall_seconds
 
 RESULTS_ROOT = Path(__file__).resolve().parent / "results"
@@ -65,17 +67,11 @@ def run_strategy(strategy: str, model: str, extra: list[str], dataset: str = "hu
 
 
 def read_results(directory: Path) -> list[dict]:
-    """The finished task samples of a run (a torn last line is skipped)."""
-    path = directory / "results.jsonl"
-    if not path.is_file():
-        return []
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return [row for row in rows if row.get("status", "ok") != "error"]
+    """The finished task samples of a run (provider-error lines left out), read by codesim's one
+    results reader (`read_results_file`: a torn last line is left out, the file is not changed)
+    with the solutions restored in the traces."""
+    rows = read_results_file(directory / "results.jsonl").records()
+    return [with_solution_restored(row) for row in rows if row["status"] != STATUS_ERROR]
 
 
 def shared_prompt_tokens(row: dict) -> int:

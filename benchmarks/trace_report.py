@@ -22,6 +22,8 @@ from pathlib import Path
 # the sibling script's reader: finished samples, a torn last line skipped, the file left as it is
 from local_quality import read_results
 
+from codesim.errors import UsageError
+from codesim.results_schema import read_json_object
 from codesim.strategies.parsing import FALLBACK_TAG
 
 TEST_STAGE = "visible_tests"
@@ -96,9 +98,14 @@ def main() -> int:
     if not (args.run_dir / "results.jsonl").is_file():
         print(f"trace_report: no results.jsonl in {args.run_dir}", file=sys.stderr)
         return 2
-    config = json.loads((args.run_dir / "config.json").read_text(encoding="utf-8"))
+    try:
+        config = read_json_object(args.run_dir / "config.json")
+        rows = read_results(args.run_dir)
+    except (OSError, UsageError) as err:
+        print(f"trace_report: {err}", file=sys.stderr)
+        return 2
     budgets = [int(b) for b in args.budgets.split(",") if b.strip()]
-    print_report(read_results(args.run_dir), config["model"]["max_tokens"], budgets)
+    print_report(rows, config["model"]["max_tokens"], budgets)
     return 0
 
 

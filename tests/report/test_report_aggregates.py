@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from run_fixtures import codesim_records, write_run
 
+from codesim.results_schema import Outcome
 from codesim.report.aggregates import comparisons, outcome_bucket, run_stats, task_verdict, wilson_interval
 from codesim.report.loading import load_runs
 from codesim.pricing import cost_usd, price_for
@@ -56,12 +57,23 @@ def test_outcome_buckets_in_order(two_runs: list[Path]) -> None:
     [("plan_3", "re-plan: plan 3"), ("debug_round_12", "debug round 12"), ("", "(not recorded)"), ("odd", "odd")],
 )
 def test_outcome_bucket_labels(outcome: str, label: str) -> None:
-    assert outcome_bucket(outcome)[1] == label
+    assert outcome_bucket(_line(outcome))[1] == label
+
+
+def _line(outcome: str) -> dict[str, object]:
+    """A results line's outcome fields as the writer records them."""
+    return {"outcome": outcome, **Outcome.of(outcome).to_json()}
+
+
+def test_outcome_bucket_reads_the_fields_not_the_name() -> None:
+    line = {"outcome": "custom_words", "outcome_kind": "solved", "plan": 1, "debug_round": 2}
+    assert outcome_bucket(line)[1] == "debug round 2"
+    assert outcome_bucket({**line, "plan": 4, "debug_round": 0})[1] == "re-plan: plan 4"
 
 
 def test_debug_rounds_sort_numerically() -> None:
     outcomes = ["debug_round_10", "plan_2", "debug_round_2", "first_code", "unsolved"]
-    ordered = sorted(outcomes, key=lambda o: outcome_bucket(o)[0])
+    ordered = sorted(outcomes, key=lambda o: outcome_bucket(_line(o))[0])
     assert ordered == ["first_code", "debug_round_2", "debug_round_10", "plan_2", "unsolved"]
 
 

@@ -15,8 +15,6 @@ from codesim.solution_perf import task_figures
 
 Z_95 = 1.959963984540054
 _PASS_KEY = re.compile(r"^pass@(\d+)$")
-_DEBUG = re.compile(r"^debug_round_(\d+)$")
-_PLAN = re.compile(r"^plan_(\d+)(?:_debug_(\d+))?$")
 
 
 def wilson_interval(successes: float, n: int, z: float = Z_95) -> tuple[float, float]:
@@ -50,19 +48,19 @@ def task_verdict(records: list[dict[str, Any]]) -> str:
     return "error" if any(r.get("status") == "error" for r in records) else "failed"
 
 
-def outcome_bucket(outcome: str) -> tuple[tuple[int, int], str]:
-    """(sort key, label) grouping the StrategyResult.outcome vocabulary for the chart."""
-    if outcome == "first_code":
-        return (0, 0), "first code"
-    if match := _DEBUG.match(outcome):
-        return (1, int(match[1])), f"debug round {match[1]}"
-    if match := _PLAN.match(outcome):
-        return (2, int(match[1])), f"re-plan: plan {match[1]}"
+def outcome_bucket(record: dict[str, Any]) -> tuple[tuple[int, int], str]:
+    """(sort key, label) grouping a results line's outcome fields (`outcome_kind`, `plan`,
+    `debug_round`) for the chart."""
+    kind, plan, debug = record.get("outcome_kind"), record.get("plan") or 0, record.get("debug_round") or 0
+    if kind == "solved" and plan == 1:
+        return ((1, debug), f"debug round {debug}") if debug else ((0, 0), "first code")
+    if kind == "solved" and plan > 1:
+        return (2, plan), f"re-plan: plan {plan}"
     fixed = {"unsolved": (3, "unsolved"), "no_code": (4, "no code"), "error": (5, "provider error")}
-    if outcome in fixed:
-        rank, label = fixed[outcome]
+    if kind in fixed:
+        rank, label = fixed[kind]
         return (rank, 0), label
-    return (6, 0), outcome or "(not recorded)"
+    return (6, 0), str(record.get("outcome") or "") or "(not recorded)"
 
 
 @dataclass
@@ -122,7 +120,7 @@ def _outcomes(records: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
     buckets: dict[str, list[int]] = {}
     keys: dict[str, tuple[int, int]] = {}
     for record in records:
-        key, label = outcome_bucket(str(record.get("outcome") or ""))
+        key, label = outcome_bucket(record)
         keys[label] = key
         entry = buckets.setdefault(label, [0, 0])
         entry[0] += 1

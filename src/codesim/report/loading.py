@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codesim.errors import UsageError
 from codesim.runner.records import with_solution_restored
-from codesim.runner.store import CONFIG_FILE, RESULTS_FILE, SUMMARY_FILE, read_json
-
-_NUMBER_FIELDS = ("llm_calls", "prompt_tokens", "completion_tokens", "seconds")
+from codesim.results_schema import read_json_object, read_results_file
+from codesim.runner.store import CONFIG_FILE, RESULTS_FILE, SUMMARY_FILE
 
 
 @dataclass
@@ -61,54 +59,16 @@ class RunData:
 
 def _read_object(path: Path) -> dict[str, Any]:
     """A JSON object file, {} when absent; a one-line UsageError when it is not an object."""
-    if not path.exists():
-        return {}
-    data = read_json(path)
-    if not isinstance(data, dict):
-        raise UsageError(f"{path} is not a JSON object")
-    return data
-
-
-def normalized_record(record: dict[str, Any]) -> dict[str, Any]:
-    """A results line with the optional fields defaulted (older runs, error lines)."""
-    record = with_solution_restored(record)
-    record["task_id"] = str(record["task_id"])
-    record["sample_index"] = int(record.get("sample_index", 0))
-    record["passed"] = bool(record.get("passed"))
-    visible = record.get("visible_passed")
-    record["visible_passed"] = None if visible is None else bool(visible)  # None: no visible tests
-    record.setdefault("visible_tests", None)  # a count; absent in runs written before it existed
-    record.setdefault("solution", "")
-    record.setdefault("outcome", "")
-    record.setdefault("status", "passed" if record["passed"] else "")
-    for name in _NUMBER_FIELDS:
-        record[name] = record.get(name) or 0
-    trace = record.get("trace")
-    record["trace"] = [step for step in trace if isinstance(step, dict)] if isinstance(trace, list) else []
-    return record
+    return read_json_object(path) if path.exists() else {}
 
 
 def read_results(path: Path) -> list[dict[str, Any]]:
-    """The result lines of results.jsonl, the last line per (task_id, sample_index) kept.
-
-    A torn last line (a run killed mid-write, or still writing) is skipped; a bad line
-    elsewhere is a UsageError naming it."""
-    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
-    last = len(lines) - 1 if lines[-1] else len(lines) - 2
+    """The result lines of results.jsonl (read by `read_results_file`: a torn last line is left
+    out, a bad line elsewhere is a UsageError naming it), with their solutions restored in the
+    trace, the last line per (task_id, sample_index) kept."""
     by_key: dict[tuple[str, int], dict[str, Any]] = {}
-    for number, line in enumerate(lines):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            if not isinstance(record, dict) or "task_id" not in record:
-                raise ValueError("not a results object with a task_id")
-            record = normalized_record(record)
-        except (ValueError, TypeError) as err:
-            if number == last:
-                break
-            raise UsageError(f"{path}: line {number + 1} is not a valid results line ({err})") from err
-        by_key[(record["task_id"], record["sample_index"])] = record
+    for record in read_results_file(path).records():
+        by_key[(record["task_id"], record["sample_index"])] = with_solution_restored(record)
     return list(by_key.values())
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from codesim.results_schema import SCHEMA_VERSION, Outcome
 from codesim.solution_perf import record_figures
 from codesim.strategies.base import StrategyResult
 from codesim.strategies.parsing import count_fallbacks
@@ -43,6 +44,7 @@ def solved_record(
     nothing to pass."""
     steps = result.trace.steps
     return {
+        "schema_version": SCHEMA_VERSION,
         "task_id": task_id,
         "sample_index": sample_index,
         "status": hidden.verdict.value,
@@ -51,6 +53,7 @@ def solved_record(
         "visible_passed": result.visible_passed if n_visible else None,
         "solution": result.code,
         "outcome": result.outcome,
+        **Outcome.of(result.outcome).to_json(),
         "distinct_codes": result.distinct_codes,
         "llm_calls": result.trace.llm_calls,
         "prompt_tokens": result.trace.prompt_tokens,
@@ -59,6 +62,7 @@ def solved_record(
         "cached_calls": sum(1 for s in steps if s.tests is None and s.cached),
         "new_prompt_tokens": sum(s.prompt_tokens for s in steps if not s.cached),
         "new_completion_tokens": sum(s.completion_tokens for s in steps if not s.cached),
+        "estimated_tokens": sum(1 for s in steps if s.estimated_tokens),
         "parse_fallbacks": count_fallbacks(steps),
         "seconds": round(seconds, 3),
         "hidden_seconds": round(hidden_seconds, 3),
@@ -112,6 +116,7 @@ def error_record(
     `kind` is the `ProviderError.kind` (`unreachable`, `rejected`, `failed`). Usage fields are
     absent (the strategy returned no trace); readers default them to 0."""
     return {
+        "schema_version": SCHEMA_VERSION,
         "task_id": task_id,
         "sample_index": sample_index,
         "status": STATUS_ERROR,
@@ -121,6 +126,7 @@ def error_record(
         "visible_passed": None,
         "solution": "",
         "outcome": STATUS_ERROR,
+        **Outcome.of(STATUS_ERROR).to_json(),
         "seconds": round(seconds, 3),
         "trace": [],
     }

@@ -2,7 +2,7 @@
 
 results.jsonl is append-only: each finished sample is one `os.write` of one complete line on
 an O_APPEND descriptor, followed by fsync. A kill can therefore only leave a torn LAST line
-(no trailing newline), which `load_results` cuts off before the run continues. JSON files
+(no trailing newline), which `ResultsFile.load` cuts off before the run continues. JSON files
 are replaced atomically (temporary file + rename)."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from codesim.atomic import write_json_atomically, write_jsonl_atomically
 from codesim.errors import StorageError, UsageError
+from codesim.results_schema import SCHEMA_VERSION, parse_json, read_json_object, read_results_file
 
 RESULTS_FILE = "results.jsonl"
 CONFIG_FILE = "config.json"
@@ -31,50 +32,9 @@ def sample_key(record: dict[str, Any]) -> SampleKey:
     return str(record["task_id"]), int(record["sample_index"])
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def parse_json(data: bytes, where: Path, first_line: int = 1) -> Any:
-    """The JSON value in `data` (read from `where`, starting at line `first_line`); a UsageError
-    `file:line: what is wrong` when it is not UTF-8 text or not valid JSON."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = first_line + _line_of(data, err.start) - 1
-        raise UsageError(f"{where}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x})") from None
-    try:
-        return json.loads(text)
-    except ValueError as err:
-        line = first_line + getattr(err, "lineno", 1) - 1
-        raise UsageError(f"{where}:{line}: not valid JSON ({getattr(err, 'msg', err)})") from None
-
-
 def read_json(path: Path) -> Any:
     """The JSON in `path`; a UsageError naming the file and line when it is not valid JSON."""
     return parse_json(path.read_bytes(), path)
-
-
-def read_json_object(path: Path) -> dict[str, Any]:
-    """The JSON object in `path`; a UsageError naming the file when it holds anything else."""
-    data = read_json(path)
-    if not isinstance(data, dict):
-        raise UsageError(f"{path}:1: expected a JSON object, got {type(data).__name__}")
-    return data
-
-
-def check_results_line(record: Any, where: Path, line: int) -> dict[str, Any]:
-    """`record` if it is a results line (an object with a task_id and a sample_index), else a
-    UsageError `file:line: what is wrong`."""
-    if not isinstance(record, dict):
-        raise UsageError(f"{where}:{line}: expected a JSON object, got {type(record).__name__}")
-    for name, kinds in (("task_id", (str, int)), ("sample_index", (int,))):
-        if name not in record:
-            raise UsageError(f"{where}:{line}: missing '{name}'")
-        if isinstance(record[name], bool) or not isinstance(record[name], kinds):
-            raise UsageError(f"{where}:{line}: '{name}' should be {' or '.join(k.__name__ for k in kinds)}, "
-                             f"got {type(record[name]).__name__}")
-    return record
 
 
 @contextmanager
@@ -127,30 +87,16 @@ class ResultsFile:
         self.dropped_torn_line = False
 
     def load(self) -> list[dict[str, Any]]:
-        """Every complete line, in file order. A torn last line (no newline, or not JSON) is
-        cut off the file; a corrupt line elsewhere is a UsageError (never silently lost)."""
-        if not self.path.exists():
-            return []
-        data = self.path.read_bytes()
-        lines = data.split(b"\n")
-        lines.pop()  # the text after the last newline: b"" unless the last write was torn
-        records: list[dict[str, Any]] = []
-        kept = 0  # bytes of the file holding good lines
-        for number, line in enumerate(lines, start=1):
-            try:
-                record = parse_json(line, self.path, number)
-            except UsageError:
-                if number == len(lines):
-                    break  # an unparsable last line is torn too
-                raise
-            records.append(check_results_line(record, self.path, number))
-            kept += len(line) + 1
-        if kept < len(data):
+        """Every complete line, in file order, read by `read_results_file` (one torn-line
+        policy for every reader); a torn last line is then cut off the file so the run can
+        append after it."""
+        read = read_results_file(self.path)
+        if read.torn:
             with writing(self.path), open(self.path, "r+b") as handle:
-                handle.truncate(kept)
+                handle.truncate(read.good_bytes)
                 os.fsync(handle.fileno())
             self.dropped_torn_line = True
-        return records
+        return read.records()
 
     def has_lines(self) -> bool:
         """Whether anything was written yet."""
@@ -219,9 +165,9 @@ class RunDirectory:
     def write_config(self, config: dict[str, Any]) -> None:
         """Write config.json atomically."""
         with writing(self.path / CONFIG_FILE):
-            write_json_atomically(self.path / CONFIG_FILE, config)
+            write_json_atomically(self.path / CONFIG_FILE, {**config, "schema_version": SCHEMA_VERSION})
 
     def write_summary(self, summary: dict[str, Any]) -> None:
         """Write summary.json atomically."""
         with writing(self.path / SUMMARY_FILE):
-            write_json_atomically(self.path / SUMMARY_FILE, summary)
+            write_json_atomically(self.path / SUMMARY_FILE, {**summary, "schema_version": SCHEMA_VERSION})

@@ -25,6 +25,7 @@ _TOTALS = (
     "new_prompt_tokens",
     "new_completion_tokens",
     "parse_fallbacks",
+    "estimated_tokens",
 )
 
 
@@ -125,6 +126,8 @@ def print_summary(summary: dict[str, Any], out_dir: str, console: Console) -> No
         "tokens",
         f"{summary['prompt_tokens']} prompt + {summary['completion_tokens']} completion; {new} new, {cached} cached",
     )
+    if summary.get("estimated_tokens"):
+        table.add_row("estimated tokens", f"{summary['estimated_tokens']} LLM calls counted by estimate (the provider reported none)")
     if summary.get("reasoning_tokens"):
         table.add_row("reasoning tokens", f"{summary['reasoning_tokens']} (part of the completion tokens)")
     cost = summary.get("cost_usd")

@@ -33,6 +33,7 @@ class TraceStep:
     seconds: float = 0.0
     cached: bool = False
     reasoning_tokens: int = 0  # of completion_tokens, the model's hidden reasoning
+    estimated_tokens: bool = False  # the token counts were estimated (the provider reported none)
     attempt: dict[str, int] = field(default_factory=dict)  # e.g. {"plan": 2, "debug": 3}
     tests: list[dict[str, Any]] | None = None  # per-test verdicts for test steps
     note: str = ""  # parse fallbacks, repeated code, budget stops

@@ -134,6 +134,8 @@ class TaskSession:
                     response=result.text,
                     prompt_tokens=result.usage.prompt_tokens,
                     completion_tokens=result.usage.completion_tokens,
+                    reasoning_tokens=result.usage.reasoning_tokens,
+                    estimated_tokens=result.usage.estimated,
                     seconds=seconds,
                     cached=result.cached,
                     attempt={attempt_key: number},
