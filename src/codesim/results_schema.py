@@ -2,9 +2,9 @@
 
 Every file carries `schema_version` (SCHEMA_VERSION when written now; files written before the
 field existed are version 1). `read_results_file` is the only reader of results.jsonl, with one
-torn-line policy: the bytes after the last newline, or a last line that is not a valid results
-line, are a torn line (a run killed mid-write, or still writing) and are left out; a bad line
-anywhere else is a UsageError `file:line: what is wrong`. The runner, the report and the
+torn-line policy: the bytes after the last newline, and a last line that is not valid JSON, are
+a torn line (a run killed mid-write, or still writing) and are left out; any other bad line (not
+JSON, or JSON that is not a results line) is a UsageError `file:line: what is wrong`. The runner, the report and the
 benchmark scripts all read through it. docs/results-format.md documents every field."""
 
 from __future__ import annotations
@@ -211,10 +211,11 @@ def read_results_file(path: Path) -> ResultsRead:
     for number, raw in enumerate(raw_lines, start=1):
         if raw.strip():
             try:
-                lines.append(ResultLine.from_json(parse_json(raw, path, number), path, number))
+                value = parse_json(raw, path, number)
             except UsageError:
                 if number == len(raw_lines):
-                    break  # an unreadable last line is torn too
+                    break  # a last line that is not JSON is torn too
                 raise
+            lines.append(ResultLine.from_json(value, path, number))
         good += len(raw) + 1
     return ResultsRead(lines, good, good < len(data))

@@ -41,7 +41,7 @@ def test_malformed_run_dir_is_one_line(tmp_path: Path) -> None:
     result = codesim("report", str(bad), cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "results.jsonl: line 1 is not a valid results line" in lines[0]
+    assert len(lines) == 1 and "results.jsonl:1: not valid JSON" in lines[0]
     assert "Traceback" not in result.stderr
 
 

@@ -9,11 +9,17 @@ import pytest
 
 from codesim.errors import UsageError
 from codesim.atomic import write_json_atomically
+from codesim.results_schema import ResultLine
 from codesim.runner.store import ResultsFile, RunDirectory, read_json
 
 
 def _record(task: str, sample: int = 0, **extra: object) -> dict[str, object]:
     return {"task_id": task, "sample_index": sample, "solution": "x = 'é\\n'\n", **extra}
+
+
+def _read(record: dict[str, object]) -> dict[str, object]:
+    """`record` as the one results reader gives it back: typed, every field present."""
+    return ResultLine.from_json(record, Path("results.jsonl"), 1).to_json()
 
 
 def test_append_then_load_round_trips_in_order(tmp_path: Path) -> None:
@@ -22,7 +28,7 @@ def test_append_then_load_round_trips_in_order(tmp_path: Path) -> None:
     records = [_record("A"), _record("A", 1), _record("B", passed=True)]
     for record in records:
         results.append(record)
-    assert results.load() == records
+    assert results.load() == [_read(r) for r in records]
     lines = (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3 and json.loads(lines[0])["solution"] == "x = 'é\\n'\n"
     assert not results.dropped_torn_line
@@ -35,7 +41,7 @@ def test_torn_last_line_is_cut_and_appending_continues(tmp_path: Path) -> None:
     good = path.read_bytes()
     with open(path, "ab") as handle:  # what a kill in the middle of a write leaves behind
         handle.write(json.dumps(_record("B")).encode()[:25])
-    assert results.load() == [_record("A")]
+    assert results.load() == [_read(_record("A"))]
     assert results.dropped_torn_line
     assert path.read_bytes() == good
     results.append(_record("C"))
@@ -64,7 +70,7 @@ def test_rewrite_replaces_the_content(tmp_path: Path) -> None:
     for task in "ABC":
         results.append(_record(task))
     results.rewrite([_record("B")])
-    assert results.load() == [_record("B")]
+    assert results.load() == [_read(_record("B"))]
     assert [p.name for p in tmp_path.iterdir()] == ["results.jsonl"]  # no temporary file left
 
 

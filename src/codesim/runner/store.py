@@ -170,4 +170,4 @@ class RunDirectory:
     def write_summary(self, summary: dict[str, Any]) -> None:
         """Write summary.json atomically."""
         with writing(self.path / SUMMARY_FILE):
-            write_json_atomically(self.path / SUMMARY_FILE, {**summary, "schema_version": SCHEMA_VERSION})
+            write_json_atomically(self.path / SUMMARY_FILE, summary)

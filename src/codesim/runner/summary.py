@@ -11,6 +11,7 @@ from rich.table import Table
 
 from codesim.metrics import pass_at_ks
 from codesim.pricing import PRICES_AS_OF, cost_usd
+from codesim.results_schema import SCHEMA_VERSION
 from codesim.runner.config import RunConfig
 from codesim.runner.records import STATUS_ERROR
 from codesim.solution_perf import perf_summary
@@ -61,6 +62,7 @@ def build_summary(
     n_tasks = len({str(r["task_id"]) for r in records})
     errors = sum(1 for r in records if r["status"] == STATUS_ERROR)
     return {
+        "schema_version": SCHEMA_VERSION,
         "dataset": config.dataset,
         "strategy": config.strategy,
         "model": config.model_name,
