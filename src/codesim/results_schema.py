@@ -101,7 +101,7 @@ class ResultLine:
     defaults below (usage 0, optional figures None)."""
 
     task_id: str
-    sample_index: int
+    sample_index: int = 0
     status: str = ""
     passed: bool = False
     outcome: str = ""
@@ -139,10 +139,9 @@ class ResultLine:
         `file:line: what is wrong` when it is not a results line."""
         if not isinstance(data, dict):
             raise UsageError(f"{where}:{line}: expected a JSON object, got {type(data).__name__}")
-        for name, kinds in (("task_id", (str, int)), ("sample_index", _INT)):
-            if name not in data:
-                raise UsageError(f"{where}:{line}: missing '{name}'")
-            _check_type(data, name, kinds, where, line)
+        if "task_id" not in data:
+            raise UsageError(f"{where}:{line}: missing 'task_id'")
+        _check_type(data, "task_id", (str, int), where, line)
         version = data.get("schema_version", 1)
         _check_version(version, where, line)
         for name, kinds in _NUMERIC_FIELDS.items():
@@ -170,7 +169,7 @@ class ResultLine:
 
 
 _NUMERIC_FIELDS: dict[str, tuple[type, ...]] = {
-    **{name: _INT for name in ("llm_calls", "cached_calls", "prompt_tokens", "completion_tokens", "reasoning_tokens",
+    **{name: _INT for name in ("sample_index", "llm_calls", "cached_calls", "prompt_tokens", "completion_tokens", "reasoning_tokens",
                                 "new_prompt_tokens", "new_completion_tokens", "estimated_tokens", "parse_fallbacks",
                                 "visible_tests", "distinct_codes")},
     **{name: _NUMBER for name in ("seconds", "hidden_seconds", "hidden_cpu_s", "hidden_peak_mb",

@@ -60,9 +60,9 @@ CONFIG = '{"dataset": "humaneval", "strategy": "direct"}'
         ({}, "no results.jsonl"),
         ({"results.jsonl": ""}, "no config.json or summary.json"),
         ({"results.jsonl": "", "config.json": "{oops"}, "config.json:1: not valid JSON"),
-        ({"results.jsonl": "", "summary.json": "[1]"}, "summary.json is not a JSON object"),
-        ({"config.json": CONFIG, "results.jsonl": 'not json\n{"task_id": "a"}\n'}, "line 1 is not a valid results line"),
-        ({"config.json": CONFIG, "results.jsonl": '{"x": 1}\n{"task_id": "a"}\n'}, "line 1 is not a valid results line"),
+        ({"results.jsonl": "", "summary.json": "[1]"}, "summary.json:1: expected a JSON object, got list"),
+        ({"config.json": CONFIG, "results.jsonl": 'not json\n{"task_id": "a"}\n'}, "results.jsonl:1: not valid JSON"),
+        ({"config.json": CONFIG, "results.jsonl": '{"x": 1}\n{"task_id": "a"}\n'}, "results.jsonl:1: missing 'task_id'"),
     ],
     ids=["missing", "empty-dir", "no-config", "bad-config", "summary-not-object", "bad-line", "line-without-task-id"],
 )
