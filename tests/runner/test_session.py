@@ -22,6 +22,7 @@ from codesim.llm.factory import ModelConfig
 from codesim.llm.openai_provider import OpenAIProvider
 from codesim.llm.retry import RetryPolicy
 from codesim.problems import Problem
+from codesim.results_schema import SCHEMA_VERSION
 from codesim.runner.config import RunConfig, model_section
 from codesim.runner.engine import StopReason
 from codesim.runner.session import RunOutcome, execute_run, open_run_directory
@@ -262,3 +263,29 @@ def test_a_directory_without_samples_takes_a_new_config(tmp_path: Path) -> None:
     assert json.loads((out / "config.json").read_text(encoding="utf-8"))["model"]["temperature"] == 0.9
     with pytest.raises(UsageError, match=r"model.temperature: 0.9 -> 0.0"), open_run_directory(out, _config()):
         pass
+
+
+async def test_run_files_carry_the_schema_version_outcome_fields_and_estimated_tokens(tmp_path: Path,
+                                                                                     sandbox: Sandbox) -> None:
+    """A provider that reports no usage: the counts are estimated, and the files say so."""
+    out = tmp_path / "run"
+    answer = answering()
+    with FakeLLMServer(lambda request: dataclasses.replace(answer(request), usage=False)) as server:
+        outcome = await _run(out, server, sandbox)
+    assert outcome.reason is StopReason.COMPLETE
+    for line in _lines(out):
+        assert line["schema_version"] == SCHEMA_VERSION
+        assert (line["outcome"], line["outcome_kind"], line["plan"], line["debug_round"]) == ("first_code", "solved", 1, 0)
+        assert line["estimated_tokens"] == 1 and line["prompt_tokens"] > 0
+        assert [step["estimated_tokens"] for step in line["trace"]] == [True, False]  # the call, the test run
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["schema_version"] == SCHEMA_VERSION and summary["estimated_tokens"] == 4
+    assert json.loads((out / "config.json").read_text(encoding="utf-8"))["schema_version"] == SCHEMA_VERSION
+
+
+async def test_reported_usage_is_not_marked_estimated(tmp_path: Path, sandbox: Sandbox) -> None:
+    out = tmp_path / "run"
+    with FakeLLMServer(answering()) as server:
+        outcome = await _run(out, server, sandbox)
+    assert outcome.summary["estimated_tokens"] == 0
+    assert all(line["estimated_tokens"] == 0 for line in _lines(out))

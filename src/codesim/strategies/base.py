@@ -38,6 +38,24 @@ class TraceStep:
     tests: list[dict[str, Any]] | None = None  # per-test verdicts for test steps
     note: str = ""  # parse fallbacks, repeated code, budget stops
 
+    @classmethod
+    def of_call(
+        cls, stage: str, prompt: str, result: ChatResult, seconds: float, attempt: dict[str, int] | None = None
+    ) -> TraceStep:
+        """The step of one model answer `result` to `prompt`, with its usage."""
+        return cls(
+            stage=stage,
+            prompt=prompt,
+            response=result.text,
+            prompt_tokens=result.usage.prompt_tokens,
+            completion_tokens=result.usage.completion_tokens,
+            reasoning_tokens=result.usage.reasoning_tokens,
+            estimated_tokens=result.usage.estimated,
+            seconds=seconds,
+            cached=result.cached,
+            attempt=dict(attempt or {}),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form for results.jsonl."""
         return asdict(self)
@@ -120,16 +138,4 @@ async def traced_chat(
     returns the step."""
     started = time.monotonic()
     result = await model.chat(messages, **overrides)
-    return trace.add(
-        TraceStep(
-            stage=stage,
-            prompt=prompt_text(messages),
-            response=result.text,
-            prompt_tokens=result.usage.prompt_tokens,
-            completion_tokens=result.usage.completion_tokens,
-            reasoning_tokens=result.usage.reasoning_tokens,
-            seconds=time.monotonic() - started,
-            cached=result.cached,
-            attempt=dict(attempt or {}),
-        )
-    )
+    return trace.add(TraceStep.of_call(stage, prompt_text(messages), result, time.monotonic() - started, attempt))

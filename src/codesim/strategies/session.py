@@ -127,20 +127,7 @@ class TaskSession:
         seconds = time.monotonic() - started
         prompt = prompt_text(messages)
         return [
-            self.trace.add(
-                TraceStep(
-                    stage=stage,
-                    prompt=prompt,
-                    response=result.text,
-                    prompt_tokens=result.usage.prompt_tokens,
-                    completion_tokens=result.usage.completion_tokens,
-                    reasoning_tokens=result.usage.reasoning_tokens,
-                    estimated_tokens=result.usage.estimated,
-                    seconds=seconds,
-                    cached=result.cached,
-                    attempt={attempt_key: number},
-                )
-            )
+            self.trace.add(TraceStep.of_call(stage, prompt, result, seconds, {attempt_key: number}))
             for number, result in enumerate(results, 1)
         ]
 
