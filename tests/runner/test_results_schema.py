@@ -4,8 +4,10 @@ benchmark scripts (each goes through `read_results_file`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -19,7 +21,10 @@ from codesim import results_schema
 from codesim.errors import UsageError
 from codesim.report.loading import load_run
 from codesim.results_schema import SCHEMA_VERSION, Outcome, ResultLine, read_json_object, read_results_file
+from codesim.runner.config import RunConfig
 from codesim.runner.store import ResultsFile
+from codesim.runner.summary import build_summary
+from codesim.strategies.base import TraceStep
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 COMMITTED_RUNS = sorted(path for path in (BENCHMARKS / "results").glob("*") if (path / "results.jsonl").is_file())
@@ -148,3 +153,28 @@ def test_trace_report_script_refuses_a_bad_line_in_one_line(tmp_path: Path) -> N
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == f"trace_report: {run_dir / 'results.jsonl'}:2: not valid JSON (Expecting value)"
+
+
+def _documented_fields() -> set[str]:
+    """The backquoted names in the first column of docs/results-format.md's tables."""
+    text = (BENCHMARKS.parent / "docs" / "results-format.md").read_text(encoding="utf-8")
+    names: set[str] = set()
+    for row in text.splitlines():
+        if row.startswith("| `"):
+            names.update(re.findall(r"`([^`]+)`", row.split("|")[1]))
+    return names
+
+
+def test_every_results_line_and_trace_step_field_is_documented() -> None:
+    documented = _documented_fields()
+    assert {field.name for field in dataclasses.fields(ResultLine)} <= documented
+    step_fields = {field.name for field in dataclasses.fields(TraceStep)}
+    assert step_fields | {"prompt_solution_at", "response_solution_at"} <= documented
+
+
+def test_every_summary_field_is_documented() -> None:
+    config = RunConfig(dataset="d", strategy="s", strategy_options={}, model={"provider": "local", "model": "q"}, samples=2)
+    line = ResultLine.from_json(json.loads(_line("A")), Path("results.jsonl"), 1).to_json()
+    summary = build_summary(config, [line], 1, "complete")
+    assert {key for key in summary if not key.startswith("pass@")} <= _documented_fields()
+    assert {key for key in summary if key.startswith("pass@")} == {"pass@1", "pass@2"}
