@@ -20,7 +20,13 @@ import pytest
 from codesim import results_schema
 from codesim.errors import UsageError
 from codesim.report.loading import load_run
-from codesim.results_schema import SCHEMA_VERSION, Outcome, ResultLine, read_json_object, read_results_file
+from codesim.results_schema import (
+    SCHEMA_VERSION,
+    Outcome,
+    ResultLine,
+    read_json_object,
+    read_results_file,
+)
 from codesim.runner.config import RunConfig
 from codesim.runner.store import ResultsFile
 from codesim.runner.summary import build_summary

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from codesim.errors import UsageError
 from codesim.atomic import write_json_atomically
-from codesim.results_schema import ResultLine
-from codesim.runner.store import ResultsFile, RunDirectory, read_json
+from codesim.errors import UsageError
+from codesim.results_schema import ResultLine, read_json_object
+from codesim.runner.store import ResultsFile, RunDirectory
 
 
 def _record(task: str, sample: int = 0, **extra: object) -> dict[str, object]:
@@ -74,15 +74,15 @@ def test_rewrite_replaces_the_content(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["results.jsonl"]  # no temporary file left
 
 
-def test_write_json_atomically_and_read_json(tmp_path: Path) -> None:
+def test_write_json_atomically_and_read_json_object(tmp_path: Path) -> None:
     path = tmp_path / "summary.json"
     write_json_atomically(path, {"pass@1": 0.5})
     write_json_atomically(path, {"pass@1": 0.75, "model": "é"})
-    assert read_json(path) == {"pass@1": 0.75, "model": "é"}
+    assert read_json_object(path) == {"pass@1": 0.75, "model": "é", "schema_version": 1}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
     path.write_text("{", encoding="utf-8")
     with pytest.raises(UsageError, match=r"summary.json:1: not valid JSON"):
-        read_json(path)
+        read_json_object(path)
 
 
 def test_a_second_run_on_the_same_directory_is_refused(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from codesim.atomic import write_json_atomically, write_jsonl_atomically
 from codesim.errors import StorageError, UsageError
-from codesim.results_schema import SCHEMA_VERSION, parse_json, read_json_object, read_results_file
+from codesim.results_schema import SCHEMA_VERSION, read_json_object, read_results_file
 
 RESULTS_FILE = "results.jsonl"
 CONFIG_FILE = "config.json"
@@ -30,11 +30,6 @@ SampleKey = tuple[str, int]
 def sample_key(record: dict[str, Any]) -> SampleKey:
     """(task_id, sample_index) of a results line."""
     return str(record["task_id"]), int(record["sample_index"])
-
-
-def read_json(path: Path) -> Any:
-    """The JSON in `path`; a UsageError naming the file and line when it is not valid JSON."""
-    return parse_json(path.read_bytes(), path)
 
 
 @contextmanager
