@@ -47,6 +47,15 @@ def test_overview_numbers(page: str) -> None:
     assert ">42.5<" in page  # the CodeSIM run's wall time from summary.json
 
 
+def test_estimated_token_counts_are_marked(tmp_path: Path) -> None:
+    records = codesim_records()
+    records[0] = {**records[0], "estimated_tokens": 2}
+    page = build_report([write_run(tmp_path / "est", "codesim", "m", records)])
+    assert page.count('title="2 LLM calls counted by estimate: the provider reported no usage">≈</span>') == 2
+    unmarked = build_report([write_run(tmp_path / "reported", "codesim", "m", codesim_records())])
+    assert "counted by estimate" not in unmarked
+
+
 def test_code_is_highlighted(page: str) -> None:
     # Pygments marks `def` as a keyword and `add` as a function name.
     assert re.search(r'<span class="k">def</span>(<span class="w"> </span>| )<span class="nf">add</span>', page)

@@ -26,6 +26,7 @@ from codesim.results_schema import SCHEMA_VERSION
 from codesim.runner.config import RunConfig, model_section
 from codesim.runner.engine import StopReason
 from codesim.runner.session import RunOutcome, execute_run, open_run_directory
+from codesim.runner.summary import print_summary
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
 
 REQUIRED_FIELDS = {
@@ -273,6 +274,9 @@ async def test_run_files_carry_the_schema_version_outcome_fields_and_estimated_t
     with FakeLLMServer(lambda request: dataclasses.replace(answer(request), usage=False)) as server:
         outcome = await _run(out, server, sandbox)
     assert outcome.reason is StopReason.COMPLETE
+    console = Console(file=io.StringIO(), width=200)
+    print_summary(outcome.summary, str(out), console)
+    assert "4 LLM calls counted by estimate" in console.file.getvalue()
     for line in _lines(out):
         assert line["schema_version"] == SCHEMA_VERSION
         assert (line["outcome"], line["outcome_kind"], line["plan"], line["debug_round"]) == ("first_code", "solved", 1, 0)
@@ -287,5 +291,7 @@ async def test_reported_usage_is_not_marked_estimated(tmp_path: Path, sandbox: S
     out = tmp_path / "run"
     with FakeLLMServer(answering()) as server:
         outcome = await _run(out, server, sandbox)
-    assert outcome.summary["estimated_tokens"] == 0
+    console = Console(file=io.StringIO(), width=200)
+    print_summary(outcome.summary, str(out), console)
+    assert outcome.summary["estimated_tokens"] == 0 and "by estimate" not in console.file.getvalue()
     assert all(line["estimated_tokens"] == 0 for line in _lines(out))

@@ -75,6 +75,7 @@ class RunStats:
     llm_calls: int
     prompt_tokens: int
     completion_tokens: int
+    estimated_calls: int  # LLM calls whose token counts were estimated (the provider reported none)
     seconds: float
     wall_seconds: float | None  # from summary.json; None for runs written before it was recorded
     errors: int
@@ -146,6 +147,7 @@ def run_stats(run: RunData) -> RunStats:
         llm_calls=sum(int(r["llm_calls"]) for r in records),
         prompt_tokens=sum(int(r["prompt_tokens"]) for r in records),
         completion_tokens=sum(int(r["completion_tokens"]) for r in records),
+        estimated_calls=sum(int(r["estimated_tokens"]) for r in records),
         seconds=sum(float(r["seconds"]) for r in records),
         wall_seconds=_number_or_none(run.summary.get("wall_seconds")),
         errors=sum(1 for r in records if r.get("status") == "error"),
