@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from run_fixtures import codesim_records, write_run
 
-from codesim.results_schema import Outcome
+from codesim.pricing import cost_usd, price_for
 from codesim.report.aggregates import comparisons, outcome_bucket, run_stats, task_verdict, wilson_interval
 from codesim.report.loading import load_runs
-from codesim.pricing import cost_usd, price_for
+from codesim.results_schema import Outcome
 
 
 def test_wilson_interval_known_values() -> None:

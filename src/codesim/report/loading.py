@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from codesim.errors import UsageError
-from codesim.runner.records import with_solution_restored
 from codesim.results_schema import read_json_object, read_results_file
+from codesim.runner.records import with_solution_restored
 from codesim.runner.store import CONFIG_FILE, RESULTS_FILE, SUMMARY_FILE
 
 
