@@ -278,3 +278,40 @@ async def test_seeded_samples_get_distinct_seeds(fake_llm: FakeLLMServer, monkey
     await model.chat(HELLO, seed=40, sample_index=2)
     await model.aclose()
     assert [r.body["seed"] for r in fake_llm.requests] == [40, 42]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_n_answers_to_one_prompt(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenAI asks `n`, Gemini `candidateCount` (one request each); Anthropic sends the requests
+    side by side. The prompt's tokens are counted once and the completion tokens add up."""
+    fake_llm.push("first answer here", "second", "the third answer")
+    model = make_model(provider, fake_llm, monkeypatch)
+    results = await model.chat_many(HELLO, 3, seed=10)
+    await model.aclose()
+
+    assert sorted(result.text for result in results) == sorted(["first answer here", "second", "the third answer"])
+    requests = len(fake_llm.requests)
+    assert requests == (3 if provider == "anthropic" else 1)
+    if provider == "openai":
+        assert fake_llm.requests[0].body["n"] == 3
+    if provider == "gemini":
+        assert fake_llm.requests[0].body["generationConfig"]["candidateCount"] == 3
+    prompt_tokens = [result.usage.prompt_tokens for result in results]
+    if provider != "anthropic":
+        assert prompt_tokens == [5, 0, 0]  # the fake counts the words of every turn: 5
+        assert sum(result.usage.completion_tokens for result in results) == 3 + 1 + 3
+    assert not any(result.usage.estimated for result in results)
+
+
+async def test_openai_server_ignoring_n_is_asked_for_the_rest(
+    fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_choice = FakeReply(raw_body='{"choices": [{"index": 0, "message": {"content": "only one"}}]}')
+    fake_llm.push(one_choice, "unsent", "unsent", "two", "three")  # the first request takes 3 replies
+    model = make_model("openai", fake_llm, monkeypatch)
+    results = await model.chat_many(HELLO, 3)
+    await model.aclose()
+
+    assert [result.text for result in results][0] == "only one"
+    assert sorted(result.text for result in results[1:]) == ["three", "two"]
+    assert [request.body.get("n") for request in fake_llm.requests] == [3, None, None]
