@@ -327,7 +327,8 @@ async def arun(
     )
     if prompts is not None and backend != "local":
         raise UsageError(
-            f"prompts= applies in this process only; with the {backend} backend set $CODESIM_PROMPTS where its workers run"
+            f"prompts= applies in this process only; "
+            f"with the {backend} backend set $CODESIM_PROMPTS where its workers run"
         )
     chosen = _strategy(strategy, strategy_options)
     language = normalize_language(language)
@@ -496,7 +497,7 @@ async def aevaluate(
     rows = [v.output_row() for v in verdicts]
     if perfs is not None:
         summary["perf"] = perf_summary(perfs, perf_repeats or 0)
-        for row, perf in zip(rows, perfs):
+        for row, perf in zip(rows, perfs, strict=True):
             row["perf"] = perf.to_json() if perf else None
     if out is not None:
         write_jsonl_atomically(Path(out), rows)

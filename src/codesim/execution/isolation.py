@@ -99,7 +99,11 @@ def lease_uid(lock_dir: str, base: int, count: int) -> tuple[int, int]:
 def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
     _check(
         _libc.mount(
-            source.encode(), target.encode(), fstype.encode() if fstype else None, flags, data.encode() if data else None
+            source.encode(),
+            target.encode(),
+            fstype.encode() if fstype else None,
+            flags,
+            data.encode() if data else None,
         ),
         f"mount {target}",
     )

@@ -203,10 +203,8 @@ class Worker:
         """Ask the fork server to exit (end of input), killing it if it does not."""
         if self.alive and not self.process.stdin.is_closing():
             self.process.stdin.close()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.process.wait(), 10)
-            except asyncio.TimeoutError:
-                pass
         await self.kill()
 
 

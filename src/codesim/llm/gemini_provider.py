@@ -48,7 +48,9 @@ class GeminiProvider(Provider):
     async def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage | None]:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
         contents = [
-            genai_types.Content(role="model" if m.role == "assistant" else "user", parts=[genai_types.Part(text=m.content)])
+            genai_types.Content(
+                role="model" if m.role == "assistant" else "user", parts=[genai_types.Part(text=m.content)]
+            )
             for m in messages
             if m.role != "system"
         ]

@@ -139,8 +139,10 @@ class CodeSimAdaptive(SessionStrategy):
                 fresh[number] = (code, plan, debug_round, greedy)
             elif greedy and number in tried:
                 tried[number].greedy = True
-        reports = await asyncio.gather(*(session.test(code, attempt={"plan": plan}) for code, plan, _, _ in fresh.values()))
-        for (number, (code, plan, debug_round, greedy)), report in zip(fresh.items(), reports):
+        reports = await asyncio.gather(
+            *(session.test(code, attempt={"plan": plan}) for code, plan, _, _ in fresh.values())
+        )
+        for (number, (code, plan, debug_round, greedy)), report in zip(fresh.items(), reports, strict=True):
             tried[number] = Candidate(number, code, report, plan, debug_round, greedy)
         return [tried[number] for number in dict.fromkeys(numbers)]
 
@@ -159,7 +161,9 @@ class CodeSimAdaptive(SessionStrategy):
         reports = await asyncio.gather(
             *(session.run_visible(c.code, extra_tests=probes, visible=False) for c in order)  # type: ignore[call-arg]
         )
-        behaviours: dict[int, Behaviour] = {c.number: behaviour(report) for c, report in zip(order, reports)}
+        behaviours: dict[int, Behaviour] = {
+            c.number: behaviour(report) for c, report in zip(order, reports, strict=True)
+        }
         eligible = order
         if no_tests:  # codes that fail on every probe (e.g. do not even load) cannot be chosen
             working = [c for c in order if any(kind == "out" for kind, _ in behaviours[c.number])]
@@ -310,7 +314,8 @@ class CodeSimAdaptive(SessionStrategy):
                 response=trace or "",
                 tests=[],
                 attempt=dict(attempt),
-                note=f"code #{candidate.number}: " + ("traced" if trace else "no trace: the code failed before the traced test ran"),
+                note=f"code #{candidate.number}: "
+                + ("traced" if trace else "no trace: the code failed before the traced test ran"),
             )
         )
         return trace
