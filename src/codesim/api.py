@@ -99,8 +99,9 @@ def _check_counts(**counts: int | None) -> None:
 def _options_of(strategy: Strategy) -> dict[str, Any]:
     """A strategy's options as JSON data (config.json): `as_dict()`, a dataclass's fields, or none."""
     options = getattr(strategy, "options", None)
-    if hasattr(options, "as_dict"):
-        return dict(options.as_dict())
+    as_dict = getattr(options, "as_dict", None)
+    if as_dict is not None:
+        return dict(as_dict())
     if dataclasses.is_dataclass(options) and not isinstance(options, type):
         return dataclasses.asdict(options)
     return {}
@@ -419,7 +420,7 @@ class Evaluation:
 
 def _samples_of(samples: str | os.PathLike[str] | Iterable[dict[str, Any] | Sample]) -> list[Sample]:
     if isinstance(samples, (str, os.PathLike)):
-        return read_samples(samples)
+        return read_samples(os.fspath(samples))
     items = [
         item if isinstance(item, Sample) else sample_from_fields(item, index, "samples")
         for index, item in enumerate(samples, start=1)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def _template(name: str) -> jinja2.Template:
     import jinja2  # only when a statement is rendered (not for HumanEval-style code prompts)
 
-    text = resources.files("codesim.benchmarks").joinpath("templates", name).read_text(encoding="utf-8")
+    text = resources.files("codesim.benchmarks").joinpath("templates").joinpath(name).read_text(encoding="utf-8")
     return jinja2.Environment(keep_trailing_newline=True, autoescape=False).from_string(text)
 
 

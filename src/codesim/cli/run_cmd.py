@@ -140,7 +140,7 @@ def _plans(args: argparse.Namespace) -> list[RunPlan]:
     """One plan per strategy x model named by `--strategy a,b` and `--model m,n` (every name is
     checked before any run starts). Several runs go to `--out DIR/<dataset>-<strategy>-<model>`."""
     base = model_config_from_args(args)
-    models: list[str | None] = csv_list(args.model) if args.model else [None]
+    models: list[str | None] = [*csv_list(args.model)] if args.model else [None]
     names = [get_spec(name).name for name in csv_list(args.strategy)]
     if not names:
         raise UsageError(f"--strategy {args.strategy!r} names no strategy")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 DEFAULT_FLOAT_TOL = 1e-6
@@ -67,7 +68,7 @@ def outputs_match(actual: str, expected: Any, float_tol: float = DEFAULT_FLOAT_T
     return all(_tokens_match(a, e, float_tol) for a, e in zip(actual_tokens, expected_tokens, strict=True))
 
 
-_TAGS = {
+_TAGS: dict[str, Callable[[Any], Any]] = {
     "__tuple__": lambda v: tuple(decode_value(item) for item in v),
     "__set__": lambda v: frozenset(decode_value(item) for item in v),
     "__dict__": lambda v: {_hashable(decode_value(k)): decode_value(item) for k, item in v},

@@ -22,6 +22,7 @@ import fcntl
 import gc
 import json
 import os
+import resource
 import selectors
 import shutil
 import signal
@@ -274,7 +275,7 @@ class _Capture:
         self.timed_out = False
         self.output_exceeded = False
         self.status: int | None = None
-        self.rusage = None
+        self.rusage: resource.struct_rusage | None = None
         self.ended: float | None = None
 
     def supervise(self, out_r: int, err_r: int, rec_r: int) -> _Capture:

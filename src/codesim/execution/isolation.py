@@ -137,7 +137,7 @@ def _make_everything_read_only() -> list[str]:
             _mount("none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, None)
         except OSError as err:
             if err.errno != errno.ENOENT:  # a mount point hidden under another mount
-                refused.append(f"{path} ({os.strerror(err.errno)})")
+                refused.append(f"{path} ({os.strerror(err.errno)})")  # type: ignore[arg-type]  # set by _check
     return refused
 
 

@@ -159,7 +159,7 @@ class CodeSimAdaptive(SessionStrategy):
             self._record_choice(session, order[0], "no probe inputs: the earliest candidate", no_tests)
             return order[0]
         reports = await asyncio.gather(
-            *(session.run_visible(c.code, extra_tests=probes, visible=False) for c in order)  # type: ignore[call-arg]
+            *(session.run_visible(c.code, extra_tests=probes, visible=False) for c in order)
         )
         behaviours: dict[int, Behaviour] = {
             c.number: behaviour(report) for c, report in zip(order, reports, strict=True)
@@ -304,7 +304,7 @@ class CodeSimAdaptive(SessionStrategy):
         if failing is None or not traceable(session.problem, failing.test):
             return None
         run = traced_run(session.problem, candidate.code, failing.test)
-        report = await session.run_visible(run.code, extra_tests=(run.test,), visible=False)  # type: ignore[call-arg]
+        report = await session.run_visible(run.code, extra_tests=(run.test,), visible=False)
         result = report.results[0] if report.results else None
         trace = read_trace(result.error) if result is not None else None
         session.trace.add(
