@@ -69,7 +69,9 @@ async def test_success_and_usage(provider: str, fake_llm: FakeLLMServer, monkeyp
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_parameters_reach_the_server(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_parameters_reach_the_server(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_llm.push("ok")
     model = make_model(provider, fake_llm, monkeypatch)
     await model.chat(HELLO, temperature=0.7, top_p=0.9, max_tokens=55, stop=("END",), seed=7)
@@ -88,8 +90,12 @@ async def test_parameters_reach_the_server(provider: str, fake_llm: FakeLLMServe
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_retry_on_429_honours_retry_after(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_llm.push(FakeReply(status=429, raw_body='{"error": {"message": "slow down"}}', headers={"Retry-After": "0.6"}), "done")
+async def test_retry_on_429_honours_retry_after(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_llm.push(
+        FakeReply(status=429, raw_body='{"error": {"message": "slow down"}}', headers={"Retry-After": "0.6"}), "done"
+    )
     model = make_model(provider, fake_llm, monkeypatch)
     started = time.monotonic()
     result = await model.chat(HELLO)
@@ -101,7 +107,9 @@ async def test_retry_on_429_honours_retry_after(provider: str, fake_llm: FakeLLM
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_retry_on_500_then_success(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_retry_on_500_then_success(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     error = FakeReply(status=500, raw_body='{"error": {"message": "boom"}}')
     fake_llm.push(error, error, "recovered")
     model = make_model(provider, fake_llm, monkeypatch)
@@ -136,9 +144,13 @@ async def test_no_retry_on_400(provider: str, fake_llm: FakeLLMServer, monkeypat
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_timeout_is_retried_then_reported(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_timeout_is_retried_then_reported(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_llm.push(FakeReply(text="late", delay_s=3.0), FakeReply(text="late", delay_s=3.0))
-    model = make_model(provider, fake_llm, monkeypatch, retry=RetryPolicy(max_retries=1, base_delay_s=0.01), timeout_s=1.0)
+    model = make_model(
+        provider, fake_llm, monkeypatch, retry=RetryPolicy(max_retries=1, base_delay_s=0.01), timeout_s=1.0
+    )
     with pytest.raises(ProviderError) as caught:
         await model.chat(HELLO)
     await model.aclose()
@@ -166,7 +178,9 @@ async def test_refused_connection_is_retried_then_named(provider: str, monkeypat
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_malformed_json_is_a_clear_error(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_malformed_json_is_a_clear_error(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_llm.push(*[FakeReply(raw_body="{this is not json") for _ in range(4)])
     model = make_model(provider, fake_llm, monkeypatch)
     with pytest.raises(ProviderError) as caught:
@@ -176,7 +190,9 @@ async def test_malformed_json_is_a_clear_error(provider: str, fake_llm: FakeLLMS
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_missing_usage_falls_back_to_estimate(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_missing_usage_falls_back_to_estimate(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_llm.push(FakeReply(text="def f(x):\n    return x + 1", usage=False))
     model = make_model(provider, fake_llm, monkeypatch)
     result = await model.chat(HELLO)
@@ -220,7 +236,9 @@ async def test_cache_hit_makes_no_request(fake_llm: FakeLLMServer, monkeypatch: 
     assert (second.new_prompt_tokens, second.new_completion_tokens) == (0, 0)
 
 
-async def test_sample_index_keeps_samples_apart(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+async def test_sample_index_keeps_samples_apart(
+    fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     fake_llm.push("sample zero", "sample one")
     cache = ResponseCache(tmp_path / "cache.sqlite3")
     model = make_model("openai", fake_llm, monkeypatch, cache=cache)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from run_fixtures import codesim_records, write_run
 
+from codesim.pricing import cost_usd, price_for
 from codesim.report.aggregates import comparisons, outcome_bucket, run_stats, task_verdict, wilson_interval
 from codesim.report.loading import load_runs
-from codesim.pricing import cost_usd, price_for
 
 
 def test_wilson_interval_known_values() -> None:
@@ -66,7 +66,11 @@ def test_debug_rounds_sort_numerically() -> None:
 
 
 def test_task_verdict() -> None:
-    passed, failed, error = {"passed": True}, {"passed": False, "status": "failed"}, {"passed": False, "status": "error"}
+    passed, failed, error = (
+        {"passed": True},
+        {"passed": False, "status": "failed"},
+        {"passed": False, "status": "error"},
+    )
     assert task_verdict([passed, passed]) == "passed"
     assert task_verdict([passed, failed]) == "partial"
     assert task_verdict([failed, error]) == "error"

@@ -61,8 +61,14 @@ CONFIG = '{"dataset": "humaneval", "strategy": "direct"}'
         ({"results.jsonl": ""}, "no config.json or summary.json"),
         ({"results.jsonl": "", "config.json": "{oops"}, "config.json:1: not valid JSON"),
         ({"results.jsonl": "", "summary.json": "[1]"}, "summary.json is not a JSON object"),
-        ({"config.json": CONFIG, "results.jsonl": 'not json\n{"task_id": "a"}\n'}, "line 1 is not a valid results line"),
-        ({"config.json": CONFIG, "results.jsonl": '{"x": 1}\n{"task_id": "a"}\n'}, "line 1 is not a valid results line"),
+        (
+            {"config.json": CONFIG, "results.jsonl": 'not json\n{"task_id": "a"}\n'},
+            "line 1 is not a valid results line",
+        ),
+        (
+            {"config.json": CONFIG, "results.jsonl": '{"x": 1}\n{"task_id": "a"}\n'},
+            "line 1 is not a valid results line",
+        ),
     ],
     ids=["missing", "empty-dir", "no-config", "bad-config", "summary-not-object", "bad-line", "line-without-task-id"],
 )
@@ -86,7 +92,9 @@ def test_repeated_directory_names_get_unique_labels(tmp_path: Path) -> None:
 def test_config_model_section_gives_model_and_provider(tmp_path: Path) -> None:
     run_dir = tmp_path / "r"
     run_dir.mkdir()
-    (run_dir / "config.json").write_text(json.dumps({"dataset": "mbpp", "strategy": "cot", "model": {"provider": "local", "model": "q"}}))
+    (run_dir / "config.json").write_text(
+        json.dumps({"dataset": "mbpp", "strategy": "cot", "model": {"provider": "local", "model": "q"}})
+    )
     (run_dir / "results.jsonl").write_text(json.dumps({"task_id": 11, "passed": True}) + "\n")
     run = load_run(run_dir)
     assert (run.dataset, run.model, run.provider) == ("mbpp", "q", "local")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codesim.errors import UsageError
 from codesim.atomic import write_json_atomically
+from codesim.errors import UsageError
 from codesim.runner.store import ResultsFile, RunDirectory, read_json
 
 

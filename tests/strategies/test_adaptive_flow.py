@@ -25,7 +25,7 @@ from strategies_support import (
 from codesim.problems import ProblemKind, PublicProblem
 from codesim.problems import TestCase as Case
 from codesim.strategies.runtime_trace import MAX_TRACE_CHARS
-from codesim.testing.fake_llm import FakeRequest, FakeLLMServer
+from codesim.testing.fake_llm import FakeLLMServer, FakeRequest
 
 # Passes both visible tests of FUNCTION_PROBLEM ([1, 2] -> 5, [] -> 0) but nothing else.
 VISIBLE_ONLY = "def sum_squares(xs):\n    return 5 if xs else 0\n"
@@ -187,7 +187,10 @@ async def test_without_visible_tests_agreement_alone_decides_and_the_trace_says_
     assert selection.note.startswith("no visible tests: chosen by agreement alone")
 
 
-LOOPING_WRONG = "def sum_squares(xs):\n    total = 0\n    for i in range(300):\n        total += i % 2\n    return total * 0 + sum(xs)\n"
+LOOPING_WRONG = (
+    "def sum_squares(xs):\n    total = 0\n    for i in range(300):\n        total += i % 2\n"
+    "    return total * 0 + sum(xs)\n"
+)
 
 
 async def test_escalation_plans_codes_and_debugs_with_a_real_execution_trace(server, model, runner_for) -> None:

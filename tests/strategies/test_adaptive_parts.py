@@ -37,7 +37,7 @@ def test_mutations_change_one_argument_and_keep_its_type() -> None:
     variants = list(mutated_arguments([[[1, 2], 3]]))
     assert [[2, 1], 3] in variants and [[1, 2], 4] in variants and [[], 3] in variants
     assert all(len(v) == 2 and isinstance(v[0], list) and isinstance(v[1], int) for v in variants)
-    assert all(sum(a != b for a, b in zip(v, [[1, 2], 3])) == 1 for v in variants)
+    assert all(sum(a != b for a, b in zip(v, [[1, 2], 3], strict=True)) == 1 for v in variants)
 
 
 def test_probe_tests_put_model_inputs_first_and_leave_out_visible_ones() -> None:

@@ -80,7 +80,9 @@ class GeminiProvider(Provider):
     async def _generate(self, messages: list[Message], params: ChatParams, candidates: int) -> Any:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
         contents = [
-            genai_types.Content(role="model" if m.role == "assistant" else "user", parts=[genai_types.Part(text=m.content)])
+            genai_types.Content(
+                role="model" if m.role == "assistant" else "user", parts=[genai_types.Part(text=m.content)]
+            )
             for m in messages
             if m.role != "system"
         ]

@@ -167,6 +167,7 @@ class FakeLLMServer:
     def url(self) -> str:
         """`http://127.0.0.1:PORT`."""
         host, port = self._httpd.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET address: (host, port)
         return f"http://{host}:{port}"
 
     @property
