@@ -65,15 +65,15 @@ def parse_completion(data: object) -> tuple[str, Usage | None]:
 def parse_choices(data: object) -> list[tuple[str, Usage | None]]:
     """Every choice of a chat completion body, in index order, each with its share of the
     request's usage (see `shared_usages`; None when the body reports none)."""
-    choices = data.get("choices") if isinstance(data, dict) else None
-    if not choices or not isinstance(choices, list):
+    if not isinstance(data, dict) or not isinstance(data.get("choices"), list) or not data["choices"]:
         raise PermanentError(f"malformed response without choices: {str(data)[:200]!r}")
+    choices = data["choices"]
     ordered = sorted(choices, key=lambda choice: choice.get("index", 0) if isinstance(choice, dict) else 0)
     texts = [parse_completion({"choices": [choice]})[0] for choice in ordered]
     _, total = parse_completion({"choices": ordered, "usage": data.get("usage")})
     if total is None:
         return [(text, None) for text in texts]
-    return list(zip(texts, shared_usages(texts, total.prompt_tokens, total.completion_tokens)))
+    return list(zip(texts, shared_usages(texts, total.prompt_tokens, total.completion_tokens), strict=True))
 
 
 class OpenAIProvider(Provider):
