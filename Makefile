@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup toolchains test demo clean
+.PHONY: setup toolchains lint test demo clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ toolchains:  ## install the sandbox's language toolchains and the browser for re
 	bash scripts/install-toolchains.sh
 	bash scripts/install-browser.sh
 
-test: setup toolchains  ## set up everything, then run the whole test suite
+lint: setup  ## lint (ruff) and type-check (mypy) with the settings in pyproject.toml
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: setup toolchains lint  ## set up everything, lint and type-check, then run the whole test suite
 	$(BIN)/pytest
 
 demo: setup  ## pull the default local model and run CodeSIM-Adaptive on 5 HumanEval problems

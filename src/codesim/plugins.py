@@ -53,7 +53,7 @@ class Registry(Generic[T]):
         """Register `item` as `name` (and `aliases`). A name taken by another item is refused
         unless `replace`."""
         keys = [self._normalize(alias) for alias in (name, *aliases)]
-        for alias, key in zip((name, *aliases), keys):
+        for alias, key in zip((name, *aliases), keys, strict=True):
             owner = self._keys.get(key)
             if owner is not None and owner != name and not replace:
                 raise ValueError(f"{self.noun} name {alias!r} is already taken by {owner!r}")

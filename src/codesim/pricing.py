@@ -21,9 +21,15 @@ class PriceSource:
 
 
 SOURCES: dict[str, PriceSource] = {
-    "openai": PriceSource("https://platform.openai.com/docs/pricing (as tabulated at deploybase.ai/articles/openai-pricing)", "2026-03"),
-    "anthropic": PriceSource("https://docs.anthropic.com/en/docs/about-claude/pricing (platform.claude.com model overviews)", "2025-11"),
-    "gemini": PriceSource("https://ai.google.dev/gemini-api/docs/pricing (Standard tier, prompts <= 200k tokens)", "2026-01"),
+    "openai": PriceSource(
+        "https://platform.openai.com/docs/pricing (as tabulated at deploybase.ai/articles/openai-pricing)", "2026-03"
+    ),
+    "anthropic": PriceSource(
+        "https://docs.anthropic.com/en/docs/about-claude/pricing (platform.claude.com model overviews)", "2025-11"
+    ),
+    "gemini": PriceSource(
+        "https://ai.google.dev/gemini-api/docs/pricing (Standard tier, prompts <= 200k tokens)", "2026-01"
+    ),
 }
 PRICES_AS_OF = f"{min(s.read for s in SOURCES.values())} to {max(s.read for s in SOURCES.values())}"
 """The range of dates of the price table's sources."""

@@ -192,7 +192,9 @@ def test_a_statement_error_names_the_python_parameter() -> None:
 
 def test_prompts_are_refused_where_remote_workers_would_not_see_them(tmp_path: Path) -> None:
     with pytest.raises(codesim.UsageError, match="prompts= applies in this process only"):
-        codesim.run("humaneval", "direct", "openai/m", data_file=HUMANEVAL, out=tmp_path / "o", backend="ray", prompts=tmp_path)
+        codesim.run(
+            "humaneval", "direct", "openai/m", data_file=HUMANEVAL, out=tmp_path / "o", backend="ray", prompts=tmp_path
+        )
     assert not (tmp_path / "o").exists()
 
 

@@ -120,8 +120,20 @@ def test_cli_runs_a_plugin_strategy_provider_and_dataset(plugin_dir: Path, tmp_p
         "echo-1",
     )
     evaluated = subprocess.run(
-        [sys.executable, "-m", "codesim", "evaluate", "--dataset", "demo-tasks", "--samples", str(out / "results.jsonl")],
-        capture_output=True, text=True, timeout=300, env=env,
+        [
+            sys.executable,
+            "-m",
+            "codesim",
+            "evaluate",
+            "--dataset",
+            "demo-tasks",
+            "--samples",
+            str(out / "results.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert evaluated.returncode == 0, evaluated.stderr
     assert json.loads(evaluated.stdout.splitlines()[-1])["pass@1"] == 1.0

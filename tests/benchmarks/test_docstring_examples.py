@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import json
 
-from codesim.benchmarks.docstring_examples import extract_examples
-
 from bench_paths import shared_file
+
+from codesim.benchmarks.docstring_examples import extract_examples
 
 
 def prompt_with(docstring_body: str, name: str = "f") -> str:

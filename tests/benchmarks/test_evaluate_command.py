@@ -74,7 +74,11 @@ def test_visible_tests_can_be_fooled_hidden_ones_not(tmp_path: Path, capsys: pyt
     assert visible["pass@1"] == 1.0 and visible["tests"] == "visible"
     assert hidden["pass@1"] == 0.0
     assert (tmp_path / "s.visible.eval.jsonl").is_file() and (tmp_path / "s.eval.jsonl").is_file()
-    assert (visible["n_tasks_without_samples"], visible["n_tasks"], visible["scored_over"]) == (1, 1, "tasks with samples")
+    assert (visible["n_tasks_without_samples"], visible["n_tasks"], visible["scored_over"]) == (
+        1,
+        1,
+        "tasks with samples",
+    )
 
 
 def test_integer_task_ids_match_mbpp_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,7 +109,9 @@ def test_usage_errors_are_one_line_exit_2(
     assert len(err.strip().splitlines()) == 1 and message in err
 
 
-def test_candidates_cannot_read_the_data_file_with_the_hidden_tests(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_candidates_cannot_read_the_data_file_with_the_hidden_tests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The directory the problems came from is hidden from candidate programs: a program that
     could read it would find the hidden tests (here it answers correctly only if it can)."""
     from bench_paths import shared_file

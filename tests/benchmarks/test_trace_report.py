@@ -16,21 +16,50 @@ def step(stage: str, seconds: float, completion_tokens: int = 10, note: str = ""
 
 def write_run(directory: Path) -> Path:
     solved_late = {  # 5 calls, solved by the second plan
-        "task_id": "T/0", "passed": True, "visible_passed": True, "outcome": "plan_2", "llm_calls": 5, "seconds": 50.0,
+        "task_id": "T/0",
+        "passed": True,
+        "visible_passed": True,
+        "outcome": "plan_2",
+        "llm_calls": 5,
+        "seconds": 50.0,
         "trace": [
-            step("planning", 10), step("simulation", 10, note="fallback: no VERDICT line; 'fine' read as 'plan is correct'"),
-            step("coding", 10), step("visible_tests", 1), step("debugging", 10, completion_tokens=64, note="fallback: no ERROR SOURCE line; same as code #1, already tried: failed round, debugging stopped"),
-            step("coding", 8), step("visible_tests", 1),
+            step("planning", 10),
+            step("simulation", 10, note="fallback: no VERDICT line; 'fine' read as 'plan is correct'"),
+            step("coding", 10),
+            step("visible_tests", 1),
+            step(
+                "debugging",
+                10,
+                completion_tokens=64,
+                note="fallback: no ERROR SOURCE line; same as code #1, already tried: failed round, debugging stopped",
+            ),
+            step("coding", 8),
+            step("visible_tests", 1),
         ],
     }
     misled = {  # 3 calls, visible tests passed, hidden failed
-        "task_id": "T/1", "passed": False, "visible_passed": True, "outcome": "first_code", "llm_calls": 3, "seconds": 20.0,
-        "trace": [step("planning", 5), step("simulation", 5, note="fallback: no VERDICT line and no wording of success or mismatch; read as 'plan is correct'"),
-                  step("coding", 9), step("visible_tests", 1)],
+        "task_id": "T/1",
+        "passed": False,
+        "visible_passed": True,
+        "outcome": "first_code",
+        "llm_calls": 3,
+        "seconds": 20.0,
+        "trace": [
+            step("planning", 5),
+            step(
+                "simulation",
+                5,
+                note="fallback: no VERDICT line and no wording of success or mismatch; read as 'plan is correct'",
+            ),
+            step("coding", 9),
+            step("visible_tests", 1),
+        ],
     }
     directory.mkdir()
     (directory / "config.json").write_text(json.dumps({"model": {"max_tokens": 64}}))
-    (directory / "results.jsonl").write_text("".join(json.dumps(row) + "\n" for row in (solved_late, misled)) + '{"torn')
+    (directory / "results.jsonl").write_text(
+        "".join(json.dumps(row) + "\n" for row in (solved_late, misled)) + '{"torn'
+    )
     return directory
 
 

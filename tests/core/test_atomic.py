@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 
-
 @pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
 def test_atomic_files_follow_the_umask(tmp_path: Path, umask: int) -> None:
     # in a child process: the umask is per process, and the test must not change this one's

@@ -36,7 +36,9 @@ def bare_codesim(tmp_path: Path, *args: str, env: dict[str, str] | None = None) 
     script = tmp_path / "bare_codesim.py"
     script.write_text(BARE)
     environment = {**os.environ, "CODESIM_HOME": str(tmp_path / "home"), **(env or {})}
-    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=300, env=environment)
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300, env=environment
+    )
 
 
 def test_help_without_the_extras(tmp_path: Path) -> None:
@@ -49,15 +51,32 @@ def test_a_hosted_model_run_without_the_extras(tmp_path: Path) -> None:
     row = json.loads(DATA.read_text(encoding="utf-8").splitlines()[0])
     with FakeLLMServer(lambda request: f"```python\n{row['prompt'] + row['canonical_solution']}```") as server:
         done = bare_codesim(
-            tmp_path, "run", "--dataset", "humaneval", "--data-file", str(DATA), "--strategy", "direct", "--limit", "1",
-            "--provider", "openai", "--base-url", server.openai_base_url, "--model", "m", "--out", str(tmp_path / "out"),
+            tmp_path,
+            "run",
+            "--dataset",
+            "humaneval",
+            "--data-file",
+            str(DATA),
+            "--strategy",
+            "direct",
+            "--limit",
+            "1",
+            "--provider",
+            "openai",
+            "--base-url",
+            server.openai_base_url,
+            "--model",
+            "m",
+            "--out",
+            str(tmp_path / "out"),
         )
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["pass@1"] == 1.0
 
 
 @pytest.mark.parametrize(
-    ("provider", "extra"), [("local", "codesim[local]"), ("anthropic", "codesim[anthropic]"), ("gemini", "codesim[gemini]")]
+    ("provider", "extra"),
+    [("local", "codesim[local]"), ("anthropic", "codesim[anthropic]"), ("gemini", "codesim[gemini]")],
 )
 def test_a_missing_extra_is_named(tmp_path: Path, provider: str, extra: str) -> None:
     keys = {"ANTHROPIC_API_KEY": "x", "GEMINI_API_KEY": "x"}

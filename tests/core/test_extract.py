@@ -8,7 +8,10 @@ FENCE = "```"
 
 
 def test_think_block_is_removed_before_parsing() -> None:
-    text = f"<think>Maybe\n{FENCE}python\ndef wrong(): pass\n{FENCE}\nno...</think>\nFinal:\n{FENCE}python\ndef right():\n    return 1\n{FENCE}"
+    text = (
+        f"<think>Maybe\n{FENCE}python\ndef wrong(): pass\n{FENCE}\nno...</think>\n"
+        f"Final:\n{FENCE}python\ndef right():\n    return 1\n{FENCE}"
+    )
     assert extract_code(text) == "def right():\n    return 1\n"
 
 
@@ -19,7 +22,10 @@ def test_unclosed_think_block_before_code() -> None:
 
 
 def test_picks_the_block_of_the_requested_language() -> None:
-    text = f"Input format:\n{FENCE}text\n3\n1 2 3\n{FENCE}\nC++:\n{FENCE}cpp\nint main(){{}}\n{FENCE}\nPython:\n{FENCE}python\nprint(6)\n{FENCE}"
+    text = (
+        f"Input format:\n{FENCE}text\n3\n1 2 3\n{FENCE}\nC++:\n{FENCE}cpp\nint main(){{}}\n{FENCE}\n"
+        f"Python:\n{FENCE}python\nprint(6)\n{FENCE}"
+    )
     assert extract_code(text, "python") == "print(6)\n"
     assert extract_code(text, "cpp") == "int main(){}\n"
 

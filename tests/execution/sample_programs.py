@@ -8,13 +8,14 @@ SUM = {
     "c": '#include <stdio.h>\nint main(void){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);return 0;}\n',
     "cpp": '#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<"\\n";}\n',
     "java": "import java.util.*;\npublic class Main {\n  public static void main(String[] args) {\n"
-            "    Scanner s = new Scanner(System.in);\n    System.out.println(s.nextLong() + s.nextLong());\n  }\n}\n",
+    "    Scanner s = new Scanner(System.in);\n    System.out.println(s.nextLong() + s.nextLong());\n  }\n}\n",
     "javascript": "const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);\n"
-                  "console.log(a + b);\n",
+    "console.log(a + b);\n",
     "go": 'package main\nimport "fmt"\nfunc main() { var a, b int64; fmt.Scan(&a, &b); fmt.Println(a + b) }\n',
-    "rust": "use std::io::Read;\nfn main() {\n  let mut s = String::new();\n  std::io::stdin().read_to_string(&mut s).unwrap();\n"
-            "  let v: Vec<i64> = s.split_whitespace().map(|x| x.parse().unwrap()).collect();\n"
-            "  println!(\"{}\", v[0] + v[1]);\n}\n",
+    "rust": "use std::io::Read;\nfn main() {\n  let mut s = String::new();\n"
+    "  std::io::stdin().read_to_string(&mut s).unwrap();\n"
+    "  let v: Vec<i64> = s.split_whitespace().map(|x| x.parse().unwrap()).collect();\n"
+    '  println!("{}", v[0] + v[1]);\n}\n',
     "ruby": "a, b = gets.split.map(&:to_i)\nputs a + b\n",
     "php": "<?php\n[$a, $b] = array_map('intval', explode(' ', trim(fgets(STDIN))));\necho $a + $b, \"\\n\";\n",
 }

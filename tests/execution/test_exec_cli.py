@@ -52,7 +52,9 @@ def test_usage_errors_exit_non_zero_with_one_line(tmp_path: Path) -> None:
     assert bad_timeout.returncode == 2
 
 
-SUM_CPP = "#include <iostream>\nint main(){int n,s=0,x;std::cin>>n;while(n--){std::cin>>x;s+=x;}std::cout<<s<<std::endl;}\n"
+SUM_CPP = (
+    "#include <iostream>\nint main(){int n,s=0,x;std::cin>>n;while(n--){std::cin>>x;s+=x;}std::cout<<s<<std::endl;}\n"
+)
 
 
 def test_stdin_from_a_pipe_and_the_language_from_the_extension(tmp_path: Path) -> None:

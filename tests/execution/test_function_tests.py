@@ -31,7 +31,9 @@ async def test_per_test_results_with_input_expected_actual_and_error(sandbox: Sa
     assert report.verdict is Verdict.FAILED and not report.passed
     assert report.results[2].actual == "5" and "expected 6" in report.results[2].error
     assert report.results[3].actual == "4"
-    assert "TypeError" in report.results[4].error and "missing 1 required positional argument" in report.results[4].error
+    assert (
+        "TypeError" in report.results[4].error and "missing 1 required positional argument" in report.results[4].error
+    )
     feedback = report.feedback()
     assert "2/5 tests passed" in feedback
     assert "input: [2, 3]" in feedback and "expected output: 6" in feedback and "Actual output: 5" in feedback
@@ -110,7 +112,9 @@ async def test_lazy_and_view_results_are_checked_not_refused(sandbox: Sandbox) -
 
 async def test_failed_assert_reports_the_actual_value_of_its_left_side(sandbox: Sandbox) -> None:
     code = "def double(x):\n    return x * 3\n"
-    check = "def check(candidate):\n    assert candidate(1) == 3\n    assert candidate(2) == 4, 'message'\ncheck(double)\n"
+    check = (
+        "def check(candidate):\n    assert candidate(1) == 3\n    assert candidate(2) == 4, 'message'\ncheck(double)\n"
+    )
     report = await sandbox.run_tests(code, [Case("assert", "assert double(2) == 4"), Case("assert", check)],
                                      kind=FUNCTION, entry_point="double")
     assert [r.actual for r in report.results] == ["6", "6"]

@@ -9,12 +9,12 @@ import socket
 import textwrap
 
 import psutil
+from host_guard import SECRET, Canary, assert_host_unharmed, requires_root
 
 from codesim.execution import Sandbox, Verdict
 from codesim.execution.verdicts import RunOutcome
 from codesim.problems import ProblemKind
 from codesim.problems import TestCase as Case
-from host_guard import SECRET, Canary, assert_host_unharmed, requires_root
 
 FUNCTION = ProblemKind.FUNCTION
 pytestmark = requires_root
@@ -183,7 +183,9 @@ async def test_kill_everything_only_reaches_the_programs_own_processes(sandbox: 
 
 
 async def test_concurrent_runs_cannot_touch_each_other(sandbox: Sandbox, canary: Canary) -> None:
-    killer = "import os, signal, time\nend = time.time() + 2\nwhile time.time() < end:\n    os.kill(-1, signal.SIGKILL)\n"
+    killer = (
+        "import os, signal, time\nend = time.time() + 2\nwhile time.time() < end:\n    os.kill(-1, signal.SIGKILL)\n"
+    )
     victim = "import time\ntime.sleep(1)\nprint('survived')\n"
     await asyncio.gather(sandbox.isolation(), sandbox.isolation())
     assert len(set(sandbox.worker_uids())) == 2
@@ -309,7 +311,10 @@ async def test_os_exit_zero_at_import_does_not_pass(sandbox: Sandbox, canary: Ca
 
 
 async def test_system_exit_at_import_does_not_pass(sandbox: Sandbox, canary: Canary) -> None:
-    assert await check_function(sandbox, "raise SystemExit(0)\n", [Case("assert", "assert f(1) == 2")]) is Verdict.RUNTIME_ERROR
+    assert (
+        await check_function(sandbox, "raise SystemExit(0)\n", [Case("assert", "assert f(1) == 2")])
+        is Verdict.RUNTIME_ERROR
+    )
     await assert_host_unharmed(sandbox, canary)
 
 

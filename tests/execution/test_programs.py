@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sample_programs import BROKEN, MEMORY_HOG, SPIN, SUM
 
 from codesim.execution import Sandbox, Verdict
 from codesim.problems import ProblemKind
 from codesim.problems import TestCase as Case
-
-from sample_programs import BROKEN, MEMORY_HOG, SPIN, SUM
 
 STDIO = ProblemKind.STDIO
 COMPILER_SAYS = {"c": "undefined_name", "cpp": "vector", "java": "incompatible types", "go": "x declared",

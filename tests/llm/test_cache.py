@@ -16,7 +16,8 @@ from codesim.llm.cache import ResponseCache
 cache = ResponseCache(sys.argv[1])
 worker = sys.argv[2]
 for i in range(300):
-    cache.put(f"{worker}-{i}", ChatResult(text=f"answer {worker} {i}", usage=Usage(prompt_tokens=i, completion_tokens=1)))
+    usage = Usage(prompt_tokens=i, completion_tokens=1)
+    cache.put(f"{worker}-{i}", ChatResult(text=f"answer {worker} {i}", usage=usage))
     shared = cache.get("shared")
     cache.put("shared", ChatResult(text="shared", usage=Usage()))
     assert cache.get(f"{worker}-{i}").text == f"answer {worker} {i}"
@@ -28,7 +29,9 @@ def test_several_processes_share_one_cache_file(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     ResponseCache(path).close()
     workers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(n)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), str(n)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         for n in range(4)
     ]
     outputs = [w.communicate(timeout=120) for w in workers]

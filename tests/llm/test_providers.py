@@ -69,7 +69,9 @@ async def test_success_and_usage(provider: str, fake_llm: FakeLLMServer, monkeyp
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_parameters_reach_the_server(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_parameters_reach_the_server(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_llm.push("ok")
     model = make_model(provider, fake_llm, monkeypatch)
     await model.chat(HELLO, temperature=0.7, top_p=0.9, max_tokens=55, stop=("END",), seed=7)
@@ -88,8 +90,12 @@ async def test_parameters_reach_the_server(provider: str, fake_llm: FakeLLMServe
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_retry_on_429_honours_retry_after(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_llm.push(FakeReply(status=429, raw_body='{"error": {"message": "slow down"}}', headers={"Retry-After": "0.6"}), "done")
+async def test_retry_on_429_honours_retry_after(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_llm.push(
+        FakeReply(status=429, raw_body='{"error": {"message": "slow down"}}', headers={"Retry-After": "0.6"}), "done"
+    )
     model = make_model(provider, fake_llm, monkeypatch)
     started = time.monotonic()
     result = await model.chat(HELLO)
@@ -101,7 +107,9 @@ async def test_retry_on_429_honours_retry_after(provider: str, fake_llm: FakeLLM
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_retry_on_500_then_success(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_retry_on_500_then_success(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     error = FakeReply(status=500, raw_body='{"error": {"message": "boom"}}')
     fake_llm.push(error, error, "recovered")
     model = make_model(provider, fake_llm, monkeypatch)
@@ -136,9 +144,13 @@ async def test_no_retry_on_400(provider: str, fake_llm: FakeLLMServer, monkeypat
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_timeout_is_retried_then_reported(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_timeout_is_retried_then_reported(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_llm.push(FakeReply(text="late", delay_s=3.0), FakeReply(text="late", delay_s=3.0))
-    model = make_model(provider, fake_llm, monkeypatch, retry=RetryPolicy(max_retries=1, base_delay_s=0.01), timeout_s=1.0)
+    model = make_model(
+        provider, fake_llm, monkeypatch, retry=RetryPolicy(max_retries=1, base_delay_s=0.01), timeout_s=1.0
+    )
     with pytest.raises(ProviderError) as caught:
         await model.chat(HELLO)
     await model.aclose()
@@ -166,7 +178,9 @@ async def test_refused_connection_is_retried_then_named(provider: str, monkeypat
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_malformed_json_is_a_clear_error(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_malformed_json_is_a_clear_error(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_llm.push(*[FakeReply(raw_body="{this is not json") for _ in range(4)])
     model = make_model(provider, fake_llm, monkeypatch)
     with pytest.raises(ProviderError) as caught:
@@ -176,7 +190,9 @@ async def test_malformed_json_is_a_clear_error(provider: str, fake_llm: FakeLLMS
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-async def test_missing_usage_falls_back_to_estimate(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_missing_usage_falls_back_to_estimate(
+    provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_llm.push(FakeReply(text="def f(x):\n    return x + 1", usage=False))
     model = make_model(provider, fake_llm, monkeypatch)
     result = await model.chat(HELLO)
@@ -220,7 +236,9 @@ async def test_cache_hit_makes_no_request(fake_llm: FakeLLMServer, monkeypatch: 
     assert (second.new_prompt_tokens, second.new_completion_tokens) == (0, 0)
 
 
-async def test_sample_index_keeps_samples_apart(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+async def test_sample_index_keeps_samples_apart(
+    fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     fake_llm.push("sample zero", "sample one")
     cache = ResponseCache(tmp_path / "cache.sqlite3")
     model = make_model("openai", fake_llm, monkeypatch, cache=cache)
@@ -278,3 +296,40 @@ async def test_seeded_samples_get_distinct_seeds(fake_llm: FakeLLMServer, monkey
     await model.chat(HELLO, seed=40, sample_index=2)
     await model.aclose()
     assert [r.body["seed"] for r in fake_llm.requests] == [40, 42]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_n_answers_to_one_prompt(provider: str, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenAI asks `n`, Gemini `candidateCount` (one request each); Anthropic sends the requests
+    side by side. The prompt's tokens are counted once and the completion tokens add up."""
+    fake_llm.push("first answer here", "second", "the third answer")
+    model = make_model(provider, fake_llm, monkeypatch)
+    results = await model.chat_many(HELLO, 3, seed=10)
+    await model.aclose()
+
+    assert sorted(result.text for result in results) == sorted(["first answer here", "second", "the third answer"])
+    requests = len(fake_llm.requests)
+    assert requests == (3 if provider == "anthropic" else 1)
+    if provider == "openai":
+        assert fake_llm.requests[0].body["n"] == 3
+    if provider == "gemini":
+        assert fake_llm.requests[0].body["generationConfig"]["candidateCount"] == 3
+    prompt_tokens = [result.usage.prompt_tokens for result in results]
+    if provider != "anthropic":
+        assert prompt_tokens == [5, 0, 0]  # the fake counts the words of every turn: 5
+        assert sum(result.usage.completion_tokens for result in results) == 3 + 1 + 3
+    assert not any(result.usage.estimated for result in results)
+
+
+async def test_openai_server_ignoring_n_is_asked_for_the_rest(
+    fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_choice = FakeReply(raw_body='{"choices": [{"index": 0, "message": {"content": "only one"}}]}')
+    fake_llm.push(one_choice, "unsent", "unsent", "two", "three")  # the first request takes 3 replies
+    model = make_model("openai", fake_llm, monkeypatch)
+    results = await model.chat_many(HELLO, 3)
+    await model.aclose()
+
+    assert [result.text for result in results][0] == "only one"
+    assert sorted(result.text for result in results[1:]) == ["three", "two"]
+    assert [request.body.get("n") for request in fake_llm.requests] == [3, None, None]

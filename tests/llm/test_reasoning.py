@@ -49,7 +49,9 @@ def test_openai_reasoning_families(model: str, reasoning: bool) -> None:
     assert is_openai_reasoning_model(model) is reasoning
 
 
-async def test_openai_reasoning_model_request_and_usage(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_openai_reasoning_model_request_and_usage(
+    fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result, body = await ask(
         fake_llm, monkeypatch, FakeReply("hi there", reasoning_tokens=40),
         provider="openai", model="o3-mini", temperature=0.0, top_p=0.9, max_tokens=300, reasoning_effort="high",
@@ -79,7 +81,9 @@ async def test_anthropic_extended_thinking(fake_llm: FakeLLMServer, monkeypatch:
     assert result.text == "the answer"  # the thinking block is not part of the answer
 
 
-async def test_gemini_thinking_budget_and_thought_tokens(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_gemini_thinking_budget_and_thought_tokens(
+    fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result, body = await ask(
         fake_llm, monkeypatch, FakeReply("the answer", reasoning_tokens=30),
         provider="gemini", model="gemini-2.5-flash", thinking_budget=512,

@@ -18,7 +18,9 @@ def write_chunk_wheel(index_dir: Path, chunk: ChunkPackage, part: int, data: byt
         f"{package}/__init__.py": b"",
         f"{package}/data/part{part:02d}.bin": data,
         f"{dist_info}/METADATA": f"Metadata-Version: 2.1\nName: {chunk.name}\nVersion: {chunk.version}\n".encode(),
-        f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: codesim-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{dist_info}/WHEEL": (
+            b"Wheel-Version: 1.0\nGenerator: codesim-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
     }
     record = "".join(f"{name},sha256={_record_hash(body)},{len(body)}\n" for name, body in files.items())
     files[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()

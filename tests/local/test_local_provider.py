@@ -22,7 +22,8 @@ ADD = [
     Message("user", "Write a Python function add(a, b) that returns a+b. Only code."),
 ]
 STATEMENT = "\n".join(
-    f"Rule {i}: the warehouse robot at shelf {i * 7 % 31} moves {i % 5} steps and reports the parcel weight modulo {97 + i}."
+    f"Rule {i}: the warehouse robot at shelf {i * 7 % 31} moves {i % 5} steps "
+    f"and reports the parcel weight modulo {97 + i}."
     for i in range(8)
 )
 
@@ -112,7 +113,9 @@ async def test_event_loop_keeps_running_during_a_call(real_model_path: Path) -> 
 
     ticking = asyncio.create_task(ticker())
     try:
-        results = await asyncio.gather(model.provider.complete(ADD, model.params), model.provider.complete(ADD, model.params))
+        results = await asyncio.gather(
+            model.provider.complete(ADD, model.params), model.provider.complete(ADD, model.params)
+        )
     finally:
         done.set()
         await ticking

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from run_fixtures import codesim_records, direct_records, write_run
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,7 +27,13 @@ def two_runs(tmp_path: Path) -> list[Path]:
     """A CodeSIM run (with summary.json) and a direct run (without) of the same HumanEval tasks."""
     return [
         write_run(tmp_path / "runs" / "humaneval-codesim-gpt-4o-mini", "codesim", "gpt-4o-mini", codesim_records()),
-        write_run(tmp_path / "runs" / "humaneval-direct-local", "direct", "qwen2.5-coder-0.5b", direct_records(), summary=False),
+        write_run(
+            tmp_path / "runs" / "humaneval-direct-local",
+            "direct",
+            "qwen2.5-coder-0.5b",
+            direct_records(),
+            summary=False,
+        ),
     ]
 
 

@@ -64,8 +64,25 @@ def codesim_records() -> list[dict[str, Any]]:
     debug = llm_step("debugging", f"```python\n{GOOD}```", debug=1)
     specs = [
         ("HumanEval/0", "first_code", True, [plan, sim, code_good, visible_tests_step(GOOD, True)]),
-        ("HumanEval/1", "debug_round_1", True, [plan, sim, code_bad, visible_tests_step(BAD, False), debug, visible_tests_step(GOOD, True, debug=1)]),
-        ("HumanEval/2", "plan_2_debug_1", False, [plan, code_bad, visible_tests_step(BAD, False), llm_step("planning", "plan 2", plan=2), debug, visible_tests_step(GOOD, True, plan=2, debug=1)]),
+        (
+            "HumanEval/1",
+            "debug_round_1",
+            True,
+            [plan, sim, code_bad, visible_tests_step(BAD, False), debug, visible_tests_step(GOOD, True, debug=1)],
+        ),
+        (
+            "HumanEval/2",
+            "plan_2_debug_1",
+            False,
+            [
+                plan,
+                code_bad,
+                visible_tests_step(BAD, False),
+                llm_step("planning", "plan 2", plan=2),
+                debug,
+                visible_tests_step(GOOD, True, plan=2, debug=1),
+            ],
+        ),
         ("HumanEval/10", "unsolved", False, [plan, code_bad, visible_tests_step(BAD, False)]),
         ("HumanEval/3", "no_code", False, [plan, llm_step("coding", "I cannot write code.")]),
     ]
@@ -103,7 +120,9 @@ def result_line(task_id: str, outcome: str, passed: bool, trace: list[dict[str, 
     }
 
 
-def write_run(directory: Path, strategy: str, model: str, records: list[dict[str, Any]], *, summary: bool = True) -> Path:
+def write_run(
+    directory: Path, strategy: str, model: str, records: list[dict[str, Any]], *, summary: bool = True
+) -> Path:
     """A run directory with config.json, results.jsonl and (optionally) summary.json."""
     directory.mkdir(parents=True)
     config = {

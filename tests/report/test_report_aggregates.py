@@ -78,7 +78,11 @@ def test_debug_rounds_sort_numerically() -> None:
 
 
 def test_task_verdict() -> None:
-    passed, failed, error = {"passed": True}, {"passed": False, "status": "failed"}, {"passed": False, "status": "error"}
+    passed, failed, error = (
+        {"passed": True},
+        {"passed": False, "status": "failed"},
+        {"passed": False, "status": "error"},
+    )
     assert task_verdict([passed, passed]) == "passed"
     assert task_verdict([passed, failed]) == "partial"
     assert task_verdict([failed, error]) == "error"

@@ -20,10 +20,20 @@ def open_report(browser: Any, html: Path, width: int = 1280, height: int = 900) 
     page = browser.new_page(viewport={"width": width, "height": height})
     page.set_default_timeout(TIMEOUT_MS)
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None,
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    page.on("request", lambda request: None if request.url.startswith(("file:", "data:", "blob:", "about:")) else problems.append(f"network: {request.url}"))
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith(("file:", "data:", "blob:", "about:"))
+            else problems.append(f"network: {request.url}")
+        ),
+    )
     page.goto(html.as_uri(), wait_until="load")
     return page, problems
 
@@ -47,7 +57,9 @@ def test_charts_render_without_errors(browser: Any, report: Path, tmp_path: Path
     page, problems = open_report(browser, report)
     assert page.locator("svg.chart-svg").count() == 6
     # the CodeSIM run has a sample that failed at the provider: not scored; the direct run: a bar and its interval
-    assert page.locator("#chart-pass1 rect.pass-bar").count() == 1 and page.locator("#chart-pass1 g.whisker").count() == 1
+    assert (
+        page.locator("#chart-pass1 rect.pass-bar").count() == 1 and page.locator("#chart-pass1 g.whisker").count() == 1
+    )
     assert page.locator("#chart-pass1 text.note").all_text_contents() == ["not scored"]
     whisker = page.locator("#chart-pass1 g.whisker").bounding_box()
     assert whisker is not None and whisker["height"] > 10  # drawn, not a zero-size element
@@ -96,7 +108,13 @@ def test_expanding_a_trace(browser: Any, report: Path, tmp_path: Path) -> None:
     expect(steps).to_have_count(6 + 1)  # the CodeSIM trace and the direct run's single step
     assert task.locator(".sample").count() == 2
     cells = task.locator("table.tests tr.bad").first.locator("td").all_text_contents()
-    assert [cell.strip() for cell in cells][:5] == ["1", "failed", "assert add(1, 2) == 3", "3", "-1"]  # expected vs actual
+    assert [cell.strip() for cell in cells][:5] == [
+        "1",
+        "failed",
+        "assert add(1, 2) == 3",
+        "3",
+        "-1",
+    ]  # expected vs actual
     prompt = steps.first.locator("details.prompt pre")
     assert not prompt.is_visible()
     steps.first.locator("details.prompt > summary").click()

@@ -8,7 +8,9 @@ from pathlib import Path
 
 
 def codesim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "codesim", *args], capture_output=True, text=True, timeout=180, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "codesim", *args], capture_output=True, text=True, timeout=180, cwd=cwd
+    )
 
 
 def test_report_of_two_runs(two_runs: list[Path], tmp_path: Path) -> None:

@@ -86,7 +86,9 @@ def test_repeated_directory_names_get_unique_labels(tmp_path: Path) -> None:
 def test_config_model_section_gives_model_and_provider(tmp_path: Path) -> None:
     run_dir = tmp_path / "r"
     run_dir.mkdir()
-    (run_dir / "config.json").write_text(json.dumps({"dataset": "mbpp", "strategy": "cot", "model": {"provider": "local", "model": "q"}}))
+    (run_dir / "config.json").write_text(
+        json.dumps({"dataset": "mbpp", "strategy": "cot", "model": {"provider": "local", "model": "q"}})
+    )
     (run_dir / "results.jsonl").write_text(json.dumps({"task_id": 11, "passed": True}) + "\n")
     run = load_run(run_dir)
     assert (run.dataset, run.model, run.provider) == ("mbpp", "q", "local")

@@ -99,7 +99,11 @@ def test_sparse_older_lines_render(tmp_path: Path) -> None:
     (run_dir / "summary.json").write_text(json.dumps({"dataset": "mbpp", "strategy": "cot", "model": "m"}))
     lines = [
         {"task_id": 11, "passed": True, "trace": [{"stage": "coding", "response": "def f(): pass"}]},
-        {"task_id": 12, "passed": False, "trace": [{"stage": "visible_tests", "tests": [{"verdict": "failed"}, "junk"]}]},
+        {
+            "task_id": 12,
+            "passed": False,
+            "trace": [{"stage": "visible_tests", "tests": [{"verdict": "failed"}, "junk"]}],
+        },
     ]
     (run_dir / "results.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
     page = build_report([run_dir])

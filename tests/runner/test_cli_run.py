@@ -241,7 +241,9 @@ def test_usage_errors_are_one_line(tmp_path: Path, extra: tuple[str, ...], messa
 
 
 def test_a_task_without_visible_tests_is_its_own_state(tmp_path: Path) -> None:
-    rows = {json.loads(line)["task_id"]: json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()}
+    rows = {
+        json.loads(line)["task_id"]: json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()
+    }
     answers = {f"def {rows[t]['entry_point']}(": rows[t]["prompt"] + rows[t]["canonical_solution"] for t in rows}
     out = tmp_path / "out"
     with FakeLLMServer(answers_by_marker(answers)) as server:
@@ -269,7 +271,9 @@ def test_unreachable_server_stops_the_run_at_once_with_one_line(tmp_path: Path) 
     argv += ["--strategy", "direct", "--limit", "10", "--provider", "vllm"]  # default retries: 6
     argv += ["--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m", "--out", str(out)]
     started = time.monotonic()
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env={**os.environ, "CODESIM_HOME": str(tmp_path)})
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=120, env={**os.environ, "CODESIM_HOME": str(tmp_path)}
+    )
     elapsed = time.monotonic() - started
     assert done.returncode == 2, done.stderr
     assert elapsed < 20, elapsed  # the connection attempts give up after ~5 s (backing off 6 times took ~60 s)
@@ -312,7 +316,9 @@ def test_a_failed_sample_is_never_scored_and_the_exit_is_non_zero(tmp_path: Path
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         assert (summary["pass@1"], summary["complete"], summary["errors"]) == (None, False, 1)
         last_line = done.stderr.strip().splitlines()[-1]
-        assert last_line.startswith("codesim: 1 sample failed at the provider (last: openai (model fake-coder): HTTP 503")
+        assert last_line.startswith(
+            "codesim: 1 sample failed at the provider (last: openai (model fake-coder): HTTP 503"
+        )
         assert last_line.endswith("pass@k is not computed until it is redone; run the same command again to retry it")
         server.responder = answers_by_marker({**answers, marker: "def below_zero(operations):\n    return False\n"})
         again = cli.run(out, "--limit", "4", "--max-retries", "0")
@@ -338,7 +344,18 @@ def test_readme_exit_status_table_matches_the_code() -> None:
 
 def test_a_missing_api_key_is_one_line_and_creates_no_run_directory(tmp_path: Path) -> None:
     argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
-    argv += ["--strategy", "direct", "--provider", "groq", "--model", "m", "--limit", "1", "--out", str(tmp_path / "out")]
+    argv += [
+        "--strategy",
+        "direct",
+        "--provider",
+        "groq",
+        "--model",
+        "m",
+        "--limit",
+        "1",
+        "--out",
+        str(tmp_path / "out"),
+    ]
     env = {k: v for k, v in os.environ.items() if k != "GROQ_API_KEY"} | {"CODESIM_HOME": str(tmp_path / "home")}
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2
@@ -365,8 +382,18 @@ def test_several_models_and_strategies_in_one_command(tmp_path: Path) -> None:
     assert all(name in table for name in ("m-a", "m-b", "direct", "cot")) and table.count("100.0%") == 4
     assert "all runs in one report: codesim report " in done.stdout
     report = subprocess.run(
-        [sys.executable, "-m", "codesim", "report", *[str(out / name) for name in names], "-o", str(tmp_path / "r.html")],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "codesim",
+            "report",
+            *[str(out / name) for name in names],
+            "-o",
+            str(tmp_path / "r.html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert report.returncode == 0, report.stderr
     assert "run 1 of 4: direct on m-a" in done.stderr and "run 4 of 4: cot on m-b" in done.stderr

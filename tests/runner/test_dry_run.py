@@ -46,7 +46,9 @@ def test_dry_run_of_direct_predicts_the_real_calls_and_prompt_tokens(tmp_path: P
         dry = codesim_run(tmp_path, server.openai_base_url, "--strategy", "direct", "--samples", "2", "--dry-run")
         assert dry.returncode == 0, dry.stderr
         assert server.requests == [] and not (tmp_path / "runs").exists()  # no model called, nothing written
-        real = codesim_run(tmp_path, server.openai_base_url, "--strategy", "direct", "--samples", "2", "--temperature", "0.8")
+        real = codesim_run(
+            tmp_path, server.openai_base_url, "--strategy", "direct", "--samples", "2", "--temperature", "0.8"
+        )
         assert real.returncode == 0, real.stderr
         requests = server.requests
     counts = dry_counts(dry.stdout)

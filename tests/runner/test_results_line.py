@@ -28,7 +28,9 @@ def test_the_solution_is_cut_out_of_every_step_and_restored_exactly(tmp_path: Pa
         TraceStep("debugging", prompt=f"Fix this:\n{code}\nand this again:\n{code}", response="no code"),
         TraceStep("coding", prompt="Again.", response="```python\ndef f(x): return x\n```"),  # another program
     ]
-    record = solved_record("T/0", 0, StrategyResult(code, True, Trace(steps)), Report(Verdict.PASSED), 1, 1.0, 0.1, n_visible=1)
+    record = solved_record(
+        "T/0", 0, StrategyResult(code, True, Trace(steps)), Report(Verdict.PASSED), 1, 1.0, 0.1, n_visible=1
+    )
     line = json.dumps(record)
     assert line.count("return x + 1") == 1
     path = tmp_path / "results.jsonl"

@@ -222,7 +222,9 @@ async def test_a_refused_first_call_stops_the_run_at_once(tmp_path: Path, sandbo
     with FakeLLMServer(lambda request: FakeReply(status=401, raw_body='{"error": {"message": "bad key"}}')) as server:
         outcome = await _run(tmp_path / "run", server, sandbox, concurrency=concurrency, stop_after_errors=3)
     # the other samples wait for the first call's answer, so a refused configuration costs one call
-    assert outcome.reason is StopReason.PROVIDER_REJECTED and "HTTP 401: Error code: 401 - bad key" in outcome.last_error
+    assert (
+        outcome.reason is StopReason.PROVIDER_REJECTED and "HTTP 401: Error code: 401 - bad key" in outcome.last_error
+    )
     assert len(server.requests) == 1 and [line["error_kind"] for line in _lines(tmp_path / "run")] == ["rejected"]
     assert outcome.summary["pass@1"] is None and outcome.summary["complete"] is False
 

@@ -182,7 +182,9 @@ def test_malformed_run_files_are_one_line_naming_file_and_line(tmp_path: Path, f
 
 def test_a_samples_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     samples = tmp_path / "samples.jsonl"
-    samples.write_bytes(b'{"task_id": "HumanEval/0", "solution": "x = 1"}\n{"task_id": "HumanEval/1", "solution": "\xff"}\n')
+    samples.write_bytes(
+        b'{"task_id": "HumanEval/0", "solution": "x = 1"}\n{"task_id": "HumanEval/1", "solution": "\xff"}\n'
+    )
     done = codesim("evaluate", "--dataset", "humaneval", "--data-file", str(HUMANEVAL), "--samples", str(samples),
                    home=tmp_path / "home")
     assert done.returncode == 2

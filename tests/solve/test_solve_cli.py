@@ -257,7 +257,9 @@ def test_sigterm_mid_run_writes_the_trace_so_far(server: FakeLLMServer, env: dic
 
 
 def test_timeout_limits_each_test_run(solve, server: FakeLLMServer, tmp_path: Path) -> None:
-    slow = "import time\n\ndef sum_squares(xs: list[int]) -> int:\n    time.sleep(3)\n    return sum(x * x for x in xs)\n"
+    slow = (
+        "import time\n\ndef sum_squares(xs: list[int]) -> int:\n    time.sleep(3)\n    return sum(x * x for x in xs)\n"
+    )
     statement = statement_file(tmp_path, FUNCTION_STATEMENT)
     limits = ("--max-plan-tries", "1", "--max-debug-tries", "0")
     server.push(PLAN, SIMULATION_OK, fenced(slow))
@@ -282,7 +284,9 @@ def test_a_closed_stdout_is_not_an_error_and_files_are_written_first(
 ) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(SQUARES_GOOD))
     trace_path, code_path = tmp_path / "trace.json", tmp_path / "solution.py"
-    args = command(server, str(statement_file(tmp_path, FUNCTION_STATEMENT)), "--trace", str(trace_path), "-o", str(code_path))
+    args = command(
+        server, str(statement_file(tmp_path, FUNCTION_STATEMENT)), "--trace", str(trace_path), "-o", str(code_path)
+    )
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     process.stdout.close()  # type: ignore[union-attr]  # the reader is gone before the code is printed (`| head -0`)
     _, stderr = process.communicate(timeout=300)

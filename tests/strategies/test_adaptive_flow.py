@@ -25,7 +25,7 @@ from strategies_support import (
 from codesim.problems import ProblemKind, PublicProblem
 from codesim.problems import TestCase as Case
 from codesim.strategies.runtime_trace import MAX_TRACE_CHARS
-from codesim.testing.fake_llm import FakeRequest, FakeLLMServer
+from codesim.testing.fake_llm import FakeLLMServer, FakeRequest
 
 # Passes both visible tests of FUNCTION_PROBLEM ([1, 2] -> 5, [] -> 0) but nothing else.
 VISIBLE_ONLY = "def sum_squares(xs):\n    return 5 if xs else 0\n"
@@ -68,6 +68,11 @@ def requests_of(server: FakeLLMServer, stage: str) -> list[FakeRequest]:
     return [r for r in server.requests if stage_of(r) == stage]
 
 
+def answers(requests: list[FakeRequest]) -> int:
+    """How many answers `requests` asked for (OpenAI's `n` asks several in one request)."""
+    return sum(int(r.body.get("n") or 1) for r in requests)
+
+
 async def test_a_greedy_candidate_that_passes_ends_the_task_at_stage_one(server, model, runner_for) -> None:
     wrong = itertools.cycle(BAD_FUNCTIONS)
     server.responder = responder(
@@ -80,8 +85,11 @@ async def test_a_greedy_candidate_that_passes_ends_the_task_at_stage_one(server,
     assert "planning" not in stages(result) and "debugging" not in stages(result)
     candidates = [s for s in result.trace.steps if s.stage == "candidate"]
     assert [s.attempt["candidate"] for s in candidates] == [1, 2, 3, 4]
-    assert all(s.prompt_tokens > 0 and s.completion_tokens > 0 for s in candidates)
-    assert sum(sampled(r) for r in server.requests) == 3
+    assert all(s.completion_tokens > 0 for s in candidates)
+    # The 3 samples were asked in one request (`n`): its prompt is counted once, on the first.
+    assert [int(r.body.get("n") or 1) for r in server.requests if sampled(r)] == [3]
+    assert candidates[0].prompt_tokens > 0 and candidates[1].prompt_tokens > 0
+    assert candidates[2].prompt_tokens == candidates[3].prompt_tokens == 0
     selection = result.trace.steps[-1]
     assert selection.stage == "selection" and "chose code #1" in selection.note
 
@@ -135,7 +143,7 @@ async def test_sample_filter_returns_the_greedy_code_when_nothing_passes(server,
     result = await solve_with("sample-filter", model, runner_for, candidates=3)
     assert not result.visible_passed and result.outcome == "unsolved"
     assert result.code == BAD_FUNCTIONS[0]
-    assert len(server.requests) == 3
+    assert answers(server.requests) == 3 and len(server.requests) == 2
 
 
 async def test_hidden_tests_never_decide_the_choice(server, model, runner_for) -> None:
@@ -179,7 +187,10 @@ async def test_without_visible_tests_agreement_alone_decides_and_the_trace_says_
     assert selection.note.startswith("no visible tests: chosen by agreement alone")
 
 
-LOOPING_WRONG = "def sum_squares(xs):\n    total = 0\n    for i in range(300):\n        total += i % 2\n    return total * 0 + sum(xs)\n"
+LOOPING_WRONG = (
+    "def sum_squares(xs):\n    total = 0\n    for i in range(300):\n        total += i % 2\n"
+    "    return total * 0 + sum(xs)\n"
+)
 
 
 async def test_escalation_plans_codes_and_debugs_with_a_real_execution_trace(server, model, runner_for) -> None:
@@ -195,7 +206,7 @@ async def test_escalation_plans_codes_and_debugs_with_a_real_execution_trace(ser
     result = await solve_with("codesim-adaptive", model, runner_for, candidates=2, plans=3)
     assert result.visible_passed and result.code == GOOD_FUNCTION
     assert result.outcome == "plan_2_debug_1"
-    assert len(requests_of(server, "planning")) == 3
+    assert answers(requests_of(server, "planning")) == 3 and len(requests_of(server, "planning")) == 1
     planning_prompt = requests_of(server, "planning")[0].last_user_text
     assert "Codes that already failed" in planning_prompt and "return sum(xs)" in planning_prompt
     traces = [s for s in result.trace.steps if s.stage == "execution_trace"]
@@ -236,7 +247,7 @@ async def test_the_call_budget_holds_and_the_best_code_is_returned(server, model
         }
     )
     result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, task_max_calls=6)
-    assert result.trace.llm_calls <= 6 and len(server.requests) <= 6
+    assert result.trace.llm_calls <= 6 and answers(server.requests) <= 6
     assert not result.visible_passed and result.outcome == "unsolved"
     assert result.code == half_right  # 1 of 2 visible tests, more than any other code
     assert any("task_max_calls=6" in s.note for s in result.trace.steps)
@@ -254,7 +265,7 @@ async def test_calls_started_side_by_side_count_against_the_budget(server, model
     )
     # 4 candidates + 3 plans leave room for 2 of the 3 coding calls that start together.
     result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, plans=3, task_max_calls=9)
-    assert result.trace.llm_calls == len(server.requests) == 9
+    assert result.trace.llm_calls == answers(server.requests) == 9
     assert [s.stage for s in result.trace.steps if s.tests is None].count("coding") == 2
 
 

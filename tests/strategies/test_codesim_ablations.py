@@ -6,7 +6,6 @@ import itertools
 
 import pytest
 from strategies_support import (
-    solve_with,
     BAD_FUNCTIONS,
     FUNCTION_PROBLEM,
     GOOD_FUNCTION,
@@ -16,6 +15,7 @@ from strategies_support import (
     STDIO_PROBLEM,
     debug_answer,
     fenced,
+    solve_with,
     stages,
 )
 
@@ -78,7 +78,10 @@ async def test_plain_codesim_debugging_prompt_has_no_contest_checks(server: Fake
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), debug_answer(GOOD_FUNCTION))
     await solve_with("codesim", model, runner_for)
     assert "syntax errors" not in server.requests[3].last_user_text
-    assert "ERROR SOURCE: CODE" in server.requests[3].last_user_text and "PLAN instead of CODE" in server.requests[3].last_user_text
+    assert (
+        "ERROR SOURCE: CODE" in server.requests[3].last_user_text
+        and "PLAN instead of CODE" in server.requests[3].last_user_text
+    )
 
 
 GENERATION_1 = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 from strategies_support import (
-    solve_with,
     BAD_FUNCTIONS,
     FUNCTION_PROBLEM,
     GOOD_FUNCTION,
@@ -18,6 +17,7 @@ from strategies_support import (
     STDIO_PROBLEM,
     debug_answer,
     fenced,
+    solve_with,
     stages,
     user_texts,
 )
@@ -173,11 +173,15 @@ async def test_mismatch_wording_without_verdict_line_triggers_refinement(
     assert count_fallbacks(result.trace.steps) == 1
 
 
-async def test_no_visible_tests_is_said_in_the_trace_not_claimed_as_a_pass(server: FakeLLMServer, model, runner_for) -> None:
+async def test_no_visible_tests_is_said_in_the_trace_not_claimed_as_a_pass(
+    server: FakeLLMServer, model, runner_for
+) -> None:
     untested = dataclasses.replace(PUBLIC, visible_tests=())
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]))
     result = await solve_with("codesim", model, runner_for, untested)
     assert stages(result) == ["planning", "simulation", "coding", "visible_tests"]  # nothing to debug against
     note = result.trace.steps[-1].note
-    assert note == "code #1: no visible tests to run; the code is kept unchecked (no test feedback, so no debugging round)"
+    assert (
+        note == "code #1: no visible tests to run; the code is kept unchecked (no test feedback, so no debugging round)"
+    )
     assert result.trace.steps[-1].tests == []

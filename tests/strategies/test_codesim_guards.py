@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from strategies_support import (
-    solve_with,
     BAD_FUNCTIONS,
     FUNCTION_PROBLEM,
     GOOD_FUNCTION,
@@ -12,6 +11,7 @@ from strategies_support import (
     SIMULATION_OK,
     debug_answer,
     fenced,
+    solve_with,
     stages,
 )
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import pytest
 from strategies_support import (
-    solve_with,
     BAD_FUNCTIONS,
     GOOD_FUNCTION,
     GOOD_STDIO,
     STDIO_PROBLEM,
     debug_answer,
     fenced,
+    solve_with,
     stages,
     user_texts,
 )
 
 from codesim.testing.fake_llm import FakeLLMServer
-
-
 
 
 @pytest.mark.parametrize(

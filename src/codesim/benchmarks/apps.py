@@ -51,7 +51,8 @@ def convert_apps_hf(row: Row, dataset: str) -> Problem:
     fn_name = spec.get("fn_name")
     if fn_name:
         hidden = tuple(
-            TestCase("call", list(args), _unwrap(expected)) for args, expected in zip(spec["inputs"], spec["outputs"])
+            TestCase("call", list(args), _unwrap(expected))
+            for args, expected in zip(spec["inputs"], spec["outputs"], strict=False)
         )
         entry = f"Solution.{fn_name}" if "class Solution" in starter else fn_name
         return function_problem(
@@ -65,7 +66,7 @@ def convert_apps_hf(row: Row, dataset: str) -> Problem:
             time_limit_s=APPS_TIME_LIMIT_S,
             metadata={"difficulty": row.optional("difficulty", "")},
         )
-    hidden = io_tests(zip(spec["inputs"], spec["outputs"]))
+    hidden = io_tests(zip(spec["inputs"], spec["outputs"], strict=False))
     visible = tuple(t for t in hidden if t.input.strip() and t.input.strip() in question)
     return stdio_problem(
         task_id=task_id,

@@ -38,7 +38,7 @@ def _tests(row: Row, name: str) -> tuple[TestCase, ...]:
     inputs, outputs = block.get("input", []), block.get("output", [])
     if len(inputs) != len(outputs):
         raise row.error(f"field {name!r} has different numbers of inputs and outputs")
-    return io_tests(zip(inputs, outputs))
+    return io_tests(zip(inputs, outputs, strict=True))
 
 
 def _seconds(limit: Any) -> float:

@@ -45,7 +45,9 @@ MBPP_ORACLES = {
 
 @lru_cache(maxsize=1)
 def _check_template() -> Template:
-    return Template(resources.files("codesim.benchmarks").joinpath("templates", "evalplus_check.py.txt").read_text())
+    return Template(
+        resources.files("codesim.benchmarks").joinpath("templates").joinpath("evalplus_check.py.txt").read_text()
+    )
 
 
 def differential_test(

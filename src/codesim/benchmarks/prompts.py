@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -13,11 +13,11 @@ if TYPE_CHECKING:
     import jinja2
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(name: str) -> jinja2.Template:
     import jinja2  # only when a statement is rendered (not for HumanEval-style code prompts)
 
-    text = resources.files("codesim.benchmarks").joinpath("templates", name).read_text(encoding="utf-8")
+    text = resources.files("codesim.benchmarks").joinpath("templates").joinpath(name).read_text(encoding="utf-8")
     return jinja2.Environment(keep_trailing_newline=True, autoescape=False).from_string(text)
 
 

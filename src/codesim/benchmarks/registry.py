@@ -117,7 +117,7 @@ DatasetLoader = Callable[[str | None], Iterable[Problem]]
 def _loader_of_plugin(name: str, loaded: Any) -> DatasetLoader:
     if not callable(loaded):
         raise TypeError(f"dataset plugin {name!r} is not callable")
-    return loaded  # type: ignore[no-any-return]
+    return loaded
 
 
 DATASET_PLUGINS: Registry[DatasetLoader] = Registry("codesim.datasets", "dataset", _loader_of_plugin)

@@ -80,7 +80,9 @@ def _file_in_data_dir(name: str, file_names: tuple[str, ...]) -> Path | None:
         return candidates[0]
     if candidates:
         listed = ", ".join(p.name for p in candidates)
-        raise UsageError(f"{directory} holds several data files ({listed}); pick one with {{data_file}}", settings=("data_file",))
+        raise UsageError(
+            f"{directory} holds several data files ({listed}); pick one with {{data_file}}", settings=("data_file",)
+        )
     return None
 
 

@@ -77,7 +77,7 @@ def _samples(row: Row):
     inputs, outputs = row.field("sample_inputs", list), row.field("sample_outputs", list)
     if len(inputs) != len(outputs):
         raise row.error("sample_inputs and sample_outputs differ in length")
-    return io_tests(zip(inputs, outputs))
+    return io_tests(zip(inputs, outputs, strict=True))
 
 
 def _first_output(output: Any) -> Any:

@@ -29,10 +29,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--tests", choices=("hidden", "visible"), default="hidden")
     parser.add_argument("--workers", type=positive_int, default=None, help="parallel sandbox workers (default: CPUs)")
     parser.add_argument(
-        "--timeout", type=positive_float, default=None, metavar="S", help="seconds per test run (default: the dataset's)"
+        "--timeout",
+        type=positive_float,
+        default=None,
+        metavar="S",
+        help="seconds per test run (default: the dataset's)",
     )
     parser.add_argument(
-        "--memory-mb", type=memory_mb, default=None, metavar="M", help="memory per test run in MB (default: the dataset's)"
+        "--memory-mb",
+        type=memory_mb,
+        default=None,
+        metavar="M",
+        help="memory per test run in MB (default: the dataset's)",
     )
     parser.add_argument(
         "--out", default=None, help="per-sample verdicts JSONL (default: <samples>.eval.jsonl next to the samples)"

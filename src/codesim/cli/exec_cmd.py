@@ -35,7 +35,10 @@ EXTENSIONS = {Path(lang.source).suffix: lang.name for lang in LANGUAGES.values()
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `exec` subcommand."""
     parser = subparsers.add_parser(
-        "exec", help="run one program in the sandbox", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        "exec",
+        help="run one program in the sandbox",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file")
     parser.add_argument("--language", default=None, help="default: from the file's extension")

@@ -30,10 +30,10 @@ from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
 from codesim.cli.run_messages import closing_message, print_estimate
 from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
-from codesim.runner.backends import BACKEND_NAMES
-from codesim.runner.concurrency import DEFAULT_TASK_CONCURRENCY, SAMPLES_PER_CALL_SLOT
 from codesim.errors import UsageError
 from codesim.llm.factory import ModelConfig, chat_params, resolve_model_name
+from codesim.runner.backends import BACKEND_NAMES
+from codesim.runner.concurrency import DEFAULT_TASK_CONCURRENCY, SAMPLES_PER_CALL_SLOT
 from codesim.runner.config import default_out_dir
 from codesim.runner.dry_run import estimate
 from codesim.runner.engine import StopReason
@@ -140,7 +140,7 @@ def _plans(args: argparse.Namespace) -> list[RunPlan]:
     """One plan per strategy x model named by `--strategy a,b` and `--model m,n` (every name is
     checked before any run starts). Several runs go to `--out DIR/<dataset>-<strategy>-<model>`."""
     base = model_config_from_args(args)
-    models: list[str | None] = csv_list(args.model) if args.model else [None]
+    models: list[str | None] = [*csv_list(args.model)] if args.model else [None]
     names = [get_spec(name).name for name in csv_list(args.strategy)]
     if not names:
         raise UsageError(f"--strategy {args.strategy!r} names no strategy")

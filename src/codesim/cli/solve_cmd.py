@@ -42,6 +42,7 @@ from codesim.strategies.registry import get_spec, strategy_names
 def _no_examples(problem: PublicProblem) -> str:
     """The one-line error for a statement without examples, saying which ones its kind needs."""
     if problem.kind is ProblemKind.FUNCTION:
+        assert problem.entry_point is not None, "a function statement names its function"
         name = problem.entry_point.rpartition(".")[2]
         wanted = f"`>>> {name}(...)` doctests or `{name}(...) == ...` lines"
     else:

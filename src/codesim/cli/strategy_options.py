@@ -25,7 +25,9 @@ _HELP = {
     "candidates": "codesim-adaptive/sample-filter: direct candidates per task, n (greedy + n-1 sampled; default 4)",
     "sample_temperature": "codesim-adaptive/sample-filter: temperature of the sampled candidates (default 0.8)",
     "agreement": "codesim-adaptive: choose among passing candidates by agreement on probe inputs",
-    "probe_inputs": "codesim-adaptive: probe inputs asked of the model (default 6; 0 = mutations of the visible tests only)",
+    "probe_inputs": (
+        "codesim-adaptive: probe inputs asked of the model (default 6; 0 = mutations of the visible tests only)"
+    ),
     "escalate": "codesim-adaptive: plan, code and debug when no candidate passes",
     "escalation_rounds": "codesim-adaptive: escalation rounds (default 2)",
     "plans": "codesim-adaptive: plans sampled per escalation round (default 3)",

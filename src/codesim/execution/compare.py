@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 DEFAULT_FLOAT_TOL = 1e-6
@@ -64,10 +65,10 @@ def outputs_match(actual: str, expected: Any, float_tol: float = DEFAULT_FLOAT_T
     actual_tokens, expected_tokens = actual.split(), expected.split()
     if len(actual_tokens) != len(expected_tokens):
         return False
-    return all(_tokens_match(a, e, float_tol) for a, e in zip(actual_tokens, expected_tokens))
+    return all(_tokens_match(a, e, float_tol) for a, e in zip(actual_tokens, expected_tokens, strict=True))
 
 
-_TAGS = {
+_TAGS: dict[str, Callable[[Any], Any]] = {
     "__tuple__": lambda v: tuple(decode_value(item) for item in v),
     "__set__": lambda v: frozenset(decode_value(item) for item in v),
     "__dict__": lambda v: {_hashable(decode_value(k)): decode_value(item) for k, item in v},
@@ -102,7 +103,9 @@ def values_match(actual: Any, expected: Any, atol: float = 0.0) -> bool:
             return _floats_close(float(actual), float(expected), atol or DEFAULT_FLOAT_TOL)
         return actual == expected
     if isinstance(actual, (list, tuple)) and isinstance(expected, (list, tuple)):
-        return len(actual) == len(expected) and all(values_match(a, e, atol) for a, e in zip(actual, expected))
+        return len(actual) == len(expected) and all(
+            values_match(a, e, atol) for a, e in zip(actual, expected, strict=True)
+        )
     if isinstance(actual, dict) and isinstance(expected, dict):
         return actual.keys() == expected.keys() and all(values_match(actual[k], expected[k], atol) for k in actual)
     if isinstance(actual, (set, frozenset)) and isinstance(expected, (set, frozenset, list, tuple)):

@@ -44,12 +44,12 @@ MAX_REPR = 2000
 MAX_TRACEBACK = 3000
 
 _SCALARS = (int, float, bool, str, bytes, type(None), complex)
-_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+_VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
 _SEQUENCES = (list, tuple, collections.deque, *_VIEWS)
 _SETS = (set, frozenset)
 _MAPPINGS = (dict, collections.OrderedDict, collections.defaultdict, collections.Counter)
 _NUMBERS = (decimal.Decimal, fractions.Fraction)
-_LAZY = (
+_LAZY: tuple[type, ...] = (
     types.GeneratorType, map, filter, zip, enumerate, reversed,
     type(iter([])), type(iter(())), type(iter("")), type(iter(range(0))), type(iter({})), type(iter(set())),
 )
@@ -260,6 +260,7 @@ def run_function_tests(code: str, tests: list[dict], entry_point: str | None, re
         meter = _Meter()
         try:
             if test["kind"] == "call":
+                assert entry_point is not None, "a call test comes with its problem's entry point"
                 result = _resolve(namespace, entry_point)(*test["input"])
                 _restore_builtins(snapshot)
                 record(event="end", index=index, verdict="returned", value=to_plain(result), **meter.figures())

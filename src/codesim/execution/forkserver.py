@@ -22,6 +22,7 @@ import fcntl
 import gc
 import json
 import os
+import resource
 import selectors
 import shutil
 import signal
@@ -111,7 +112,7 @@ class Supervisor:
     def seal(self, request: dict) -> dict:
         """Give the build directory to root, readable but not writable by the sandbox user."""
         if self.build and self.root:
-            for parent, dirs, files in os.walk(self.build):
+            for parent, _dirs, files in os.walk(self.build):
                 os.chown(parent, 0, 0)
                 os.chmod(parent, 0o755)
                 for name in files:
@@ -187,7 +188,7 @@ class Supervisor:
         try:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's own handler is not the run's
             high = [fcntl.fcntl(fd, fcntl.F_DUPFD, HIGH_FD) for fd in fds]
-            for target, fd in zip((0, 1, 2, RECORD_FD, STATUS_FD), high):
+            for target, fd in zip((0, 1, 2, RECORD_FD, STATUS_FD), high, strict=True):
                 os.dup2(fd, target, inheritable=target != STATUS_FD)
             os.closerange(STATUS_FD + 1, 65536)
             os.setpgid(0, 0)  # own process group; the server's session has no terminal
@@ -212,7 +213,9 @@ class Supervisor:
             _reset_python_process(env)
             python = request["python"]
             if python["mode"] == "tests":
-                driver.run_function_tests(python["code"], python["tests"], python.get("entry_point"), RECORD_FD, python["nonce"])
+                driver.run_function_tests(
+                    python["code"], python["tests"], python.get("entry_point"), RECORD_FD, python["nonce"]
+                )
                 os._exit(0)
             os.close(RECORD_FD)
             os._exit(driver.run_program(python["code"]))
@@ -236,7 +239,9 @@ def _pidfd(pid: int) -> int | None:
 
 
 def _report_setup_failure(stage: str, exc: BaseException) -> None:
-    payload = json.dumps({"stage": stage, "errno": getattr(exc, "errno", None), "error": f"{type(exc).__name__}: {exc}"})
+    payload = json.dumps(
+        {"stage": stage, "errno": getattr(exc, "errno", None), "error": f"{type(exc).__name__}: {exc}"}
+    )
     try:
         os.write(STATUS_FD, payload.encode())
     except OSError:
@@ -270,10 +275,10 @@ class _Capture:
         self.timed_out = False
         self.output_exceeded = False
         self.status: int | None = None
-        self.rusage = None
+        self.rusage: resource.struct_rusage | None = None
         self.ended: float | None = None
 
-    def supervise(self, out_r: int, err_r: int, rec_r: int) -> "_Capture":
+    def supervise(self, out_r: int, err_r: int, rec_r: int) -> _Capture:
         """Read the pipes until the child exits (then drain briefly), the wall clock runs out or a
         budget is exceeded; then kill the child's process group.
 

@@ -99,7 +99,11 @@ def lease_uid(lock_dir: str, base: int, count: int) -> tuple[int, int]:
 def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
     _check(
         _libc.mount(
-            source.encode(), target.encode(), fstype.encode() if fstype else None, flags, data.encode() if data else None
+            source.encode(),
+            target.encode(),
+            fstype.encode() if fstype else None,
+            flags,
+            data.encode() if data else None,
         ),
         f"mount {target}",
     )
@@ -133,7 +137,7 @@ def _make_everything_read_only() -> list[str]:
             _mount("none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, None)
         except OSError as err:
             if err.errno != errno.ENOENT:  # a mount point hidden under another mount
-                refused.append(f"{path} ({os.strerror(err.errno)})")
+                refused.append(f"{path} ({os.strerror(err.errno)})")  # type: ignore[arg-type]  # set by _check
     return refused
 
 

@@ -102,11 +102,20 @@ def _jsonable(value: object) -> object:
     return repr(value)
 
 
+def _pipes(
+    process: asyncio.subprocess.Process,
+) -> tuple[asyncio.StreamWriter, asyncio.StreamReader, asyncio.StreamReader]:
+    """The stdin, stdout and stderr of a process started with all three as pipes."""
+    assert process.stdin and process.stdout and process.stderr, "started with stdin, stdout and stderr=PIPE"
+    return process.stdin, process.stdout, process.stderr
+
+
 class Worker:
     """One fork server process and its request channel."""
 
     def __init__(self, process: asyncio.subprocess.Process, info: dict):
         self.process = process
+        self.stdin, self.stdout, self.stderr = _pipes(process)
         self.info = info
         self._stderr_tail = b""
         self._drain = asyncio.create_task(self._drain_stderr())
@@ -125,14 +134,15 @@ class Worker:
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=SERVER_ENV, cwd="/",
             limit=STREAM_LIMIT, start_new_session=True,
         )
-        process.stdin.write(json.dumps(config.to_json()).encode() + b"\n")
+        stdin, stdout, stderr_pipe = _pipes(process)
+        stdin.write(json.dumps(config.to_json()).encode() + b"\n")
         try:
-            line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT_S)
+            line = await asyncio.wait_for(stdout.readline(), START_TIMEOUT_S)
         except asyncio.TimeoutError:
             line = b""
         if not line:
             process.kill()
-            stderr = (await process.stderr.read())[-2000:].decode("utf-8", "replace")
+            stderr = (await stderr_pipe.read())[-2000:].decode("utf-8", "replace")
             raise SandboxUnavailable(f"the sandbox fork server failed to start: {stderr.strip() or 'no output'}")
         info = json.loads(line)
         for problem in info.get("problems", []):
@@ -150,7 +160,7 @@ class Worker:
         return not self._killed and self.process.returncode is None
 
     async def _drain_stderr(self) -> None:
-        while chunk := await self.process.stderr.read(65536):
+        while chunk := await self.stderr.read(65536):
             self._stderr_tail = (self._stderr_tail + chunk)[-4000:]
 
     async def request(self, payload: dict, timeout_s: float) -> dict:
@@ -162,10 +172,10 @@ class Worker:
         previous, done = self._last_read, asyncio.get_running_loop().create_future()
         self._last_read = done
         try:
-            self.process.stdin.write(json.dumps(payload, default=_jsonable).encode() + b"\n")
-            await self.process.stdin.drain()
+            self.stdin.write(json.dumps(payload, default=_jsonable).encode() + b"\n")
+            await self.stdin.drain()
             await asyncio.shield(previous)
-            line = await asyncio.wait_for(self.process.stdout.readline(), timeout_s)
+            line = await asyncio.wait_for(self.stdout.readline(), timeout_s)
         except (asyncio.TimeoutError, ConnectionError, asyncio.LimitOverrunError, ValueError) as err:
             await self.kill()
             raise WorkerFault(f"sandbox worker stopped answering ({type(err).__name__})") from err
@@ -201,12 +211,10 @@ class Worker:
 
     async def close(self) -> None:
         """Ask the fork server to exit (end of input), killing it if it does not."""
-        if self.alive and not self.process.stdin.is_closing():
-            self.process.stdin.close()
-            try:
+        if self.alive and not self.stdin.is_closing():
+            self.stdin.close()
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.process.wait(), 10)
-            except asyncio.TimeoutError:
-                pass
         await self.kill()
 
 
@@ -281,7 +289,7 @@ class WorkerPool:
             if not self._closed:
                 self._workers.append(worker)
                 return self._lend(worker, shared)
-        await worker.close()
+        await worker.close()  # type: ignore[unreachable]  # mypy keeps `_closed` narrowed across the awaits
         raise SandboxUnavailable("the sandbox is closed")
 
     def live_workers(self) -> list[Worker]:

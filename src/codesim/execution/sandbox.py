@@ -209,7 +209,9 @@ class _TestRun:
         self.entry_point, self.time_limit_s, self.memory_mb, self.stop = entry_point, time_limit_s, memory_mb, stop
 
     async def run(self, tests: list[TestCase]) -> list[TestResult]:
-        build, compile_error = await self.sandbox._prepare(self.worker, self.lang, self.tools, self.code, self.memory_mb)
+        build, compile_error = await self.sandbox._prepare(
+            self.worker, self.lang, self.tools, self.code, self.memory_mb
+        )
         try:
             if compile_error is not None:
                 return [TestResult(test, Verdict.COMPILE_ERROR, error=compile_error[1]) for test in tests]

@@ -95,7 +95,9 @@ class TestReport:
     def feedback(self, max_chars: int = 4000) -> str:
         """A human-readable log: each failing test in full (truncated), passed ones listed briefly."""
         passed = [index for index, result in enumerate(self.results, 1) if result.verdict is Verdict.PASSED]
-        failing = [(index, result) for index, result in enumerate(self.results, 1) if result.verdict is not Verdict.PASSED]
+        failing = [
+            (index, result) for index, result in enumerate(self.results, 1) if result.verdict is not Verdict.PASSED
+        ]
         parts = [f"Overall verdict: {self.verdict.value} ({len(passed)}/{len(self.results)} tests passed)"]
         if passed:
             parts.append("Passed tests: " + ", ".join(f"#{index}" for index in passed))

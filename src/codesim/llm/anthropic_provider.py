@@ -48,7 +48,8 @@ class AnthropicProvider(Provider):
             response = await self._client.messages.create(
                 model=params.model,
                 max_tokens=params.max_tokens + (params.thinking_budget or 0),
-                messages=[{"role": m.role, "content": m.content} for m in messages if m.role != "system"],
+                # the roles left once system turns are dropped are "user" and "assistant"
+                messages=[{"role": m.role, "content": m.content} for m in messages if m.role != "system"],  # type: ignore[misc]
                 extra_body=body_options(params),
                 **extra,
             )

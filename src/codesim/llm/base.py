@@ -128,5 +128,5 @@ class Provider(abc.ABC):
         on the first answer."""
         return list(await asyncio.gather(*(self.complete(messages, params) for params in samples)))
 
-    async def aclose(self) -> None:
+    async def aclose(self) -> None:  # noqa: B027 - an optional hook: nothing to release by default
         """Release connections."""

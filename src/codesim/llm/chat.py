@@ -67,7 +67,7 @@ class ChatModel:
         missing = [i for i, result in enumerate(results) if result is None]
         if missing:
             fresh = await self._call_many(messages, [samples[i] for i in missing])
-            for i, result in zip(missing, fresh):
+            for i, result in zip(missing, fresh, strict=True):
                 results[i] = result
                 if self.cache is not None:
                     self.cache.put(keys[i], result)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
+from typing import Any
 
 from codesim.errors import UsageError
 from codesim.llm.base import ChatParams, Message, PermanentError, Provider, Usage
 from codesim.llm.http_errors import no_answer_error, status_error
+from codesim.llm.tokens import shared_usages
 
 try:
     from google import genai
@@ -46,9 +49,40 @@ class GeminiProvider(Provider):
         self._transport_errors = _transport_errors()
 
     async def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage | None]:
+        response = await self._generate(messages, params, candidates=1)
+        text = response.text or ""
+        meta = response.usage_metadata
+        if meta is None or meta.prompt_token_count is None:
+            return text, None
+        thoughts = meta.thoughts_token_count or 0  # billed as output, reported apart from the answer's
+        return text, Usage(
+            prompt_tokens=meta.prompt_token_count,
+            completion_tokens=(meta.candidates_token_count or 0) + thoughts,
+            reasoning_tokens=thoughts,
+        )
+
+    async def complete_many(
+        self, messages: list[Message], samples: Sequence[ChatParams]
+    ) -> list[tuple[str, Usage | None]]:
+        """All samples in one request (`candidateCount`), each with its share of the usage."""
+        if len(samples) == 1:
+            return [await self.complete(messages, samples[0])]
+        response = await self._generate(messages, samples[0], candidates=len(samples))
+        texts = ["".join(part.text or "" for part in (c.content.parts or []) if c.content) for c in response.candidates]
+        if len(texts) != len(samples):
+            raise PermanentError(f"asked for {len(samples)} candidates, got {len(texts)}")
+        meta = response.usage_metadata
+        if meta is None or meta.prompt_token_count is None:
+            return [(text, None) for text in texts]
+        usages = shared_usages(texts, meta.prompt_token_count, meta.candidates_token_count or 0)
+        return list(zip(texts, usages))
+
+    async def _generate(self, messages: list[Message], params: ChatParams, candidates: int) -> Any:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
         contents = [
-            genai_types.Content(role="model" if m.role == "assistant" else "user", parts=[genai_types.Part(text=m.content)])
+            genai_types.Content(
+                role="model" if m.role == "assistant" else "user", parts=[genai_types.Part(text=m.content)]
+            )
             for m in messages
             if m.role != "system"
         ]
@@ -63,6 +97,7 @@ class GeminiProvider(Provider):
             if params.thinking_budget is not None
             else None,
             http_options=genai_types.HttpOptions(extra_body=params.extra_body_dict()) if params.extra_body else None,
+            candidate_count=candidates if candidates > 1 else None,
         )
         try:
             response = await self._client.aio.models.generate_content(
@@ -77,16 +112,7 @@ class GeminiProvider(Provider):
             raise PermanentError(f"malformed response: {err}") from err
         if not response.candidates:
             raise PermanentError(f"malformed response without candidates: {str(response)[:200]!r}")
-        text = response.text or ""
-        meta = response.usage_metadata
-        if meta is None or meta.prompt_token_count is None:
-            return text, None
-        thoughts = meta.thoughts_token_count or 0  # billed as output, reported apart from the answer's
-        return text, Usage(
-            prompt_tokens=meta.prompt_token_count,
-            completion_tokens=(meta.candidates_token_count or 0) + thoughts,
-            reasoning_tokens=thoughts,
-        )
+        return response
 
     async def aclose(self) -> None:
         await self._client.aio.aclose()

@@ -15,14 +15,12 @@ a run's recorded model is always the model actually used.
 
 from __future__ import annotations
 
-from typing import Union
-
 from codesim.errors import UsageError
 from codesim.llm.base import ChatParams, Provider
 from codesim.llm.chat import ChatModel
 from codesim.llm.factory import ModelConfig, provider_spec
 
-ModelLike = Union[str, ModelConfig, ChatModel, Provider, None]
+ModelLike = str | ModelConfig | ChatModel | Provider | None
 
 
 def parse_model_name(name: str) -> ModelConfig:

@@ -8,6 +8,7 @@ when a run keeps dozens of calls in flight (`benchmarks/orchestration.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import openai
@@ -15,6 +16,7 @@ import openai
 from codesim.llm.base import ChatParams, Message, PermanentError, Provider, Usage
 from codesim.llm.http_errors import no_answer_error, status_error
 from codesim.llm.reasoning import is_openai_reasoning_model
+from codesim.llm.tokens import shared_usages
 
 
 def request_body(messages: list[Message], params: ChatParams) -> dict[str, Any]:
@@ -60,6 +62,20 @@ def parse_completion(data: object) -> tuple[str, Usage | None]:
     )
 
 
+def parse_choices(data: object) -> list[tuple[str, Usage | None]]:
+    """Every choice of a chat completion body, in index order, each with its share of the
+    request's usage (see `shared_usages`; None when the body reports none)."""
+    if not isinstance(data, dict) or not isinstance(data.get("choices"), list) or not data["choices"]:
+        raise PermanentError(f"malformed response without choices: {str(data)[:200]!r}")
+    choices = data["choices"]
+    ordered = sorted(choices, key=lambda choice: choice.get("index", 0) if isinstance(choice, dict) else 0)
+    texts = [parse_completion({"choices": [choice]})[0] for choice in ordered]
+    _, total = parse_completion({"choices": ordered, "usage": data.get("usage")})
+    if total is None:
+        return [(text, None) for text in texts]
+    return list(zip(texts, shared_usages(texts, total.prompt_tokens, total.completion_tokens), strict=True))
+
+
 class OpenAIProvider(Provider):
     """`POST {base_url}/chat/completions` through `openai.AsyncOpenAI`."""
 
@@ -75,15 +91,30 @@ class OpenAIProvider(Provider):
         )
 
     async def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage | None]:
+        return parse_completion(await self._post(request_body(messages, params)))
+
+    async def complete_many(
+        self, messages: list[Message], samples: Sequence[ChatParams]
+    ) -> list[tuple[str, Usage | None]]:
+        """All samples in one request (`n`); a server that answers fewer choices than asked
+        (some OpenAI-compatible ones ignore `n`) is asked for the rest side by side."""
+        if len(samples) == 1:
+            return [await self.complete(messages, samples[0])]
+        data = await self._post({**request_body(messages, samples[0]), "n": len(samples)})
+        answers = parse_choices(data)[: len(samples)]
+        if len(answers) < len(samples):
+            answers += await super().complete_many(messages, samples[len(answers) :])
+        return answers
+
+    async def _post(self, body: dict[str, Any]) -> object:
         try:
-            data = await self._client.post("/chat/completions", body=request_body(messages, params), cast_to=dict)
+            return await self._client.post("/chat/completions", body=body, cast_to=dict)
         except openai.APIStatusError as err:
             raise status_error(err.status_code, err.message, err.response.headers) from err
         except openai.APIConnectionError as err:  # includes APITimeoutError
             raise no_answer_error(err, self._client.base_url) from err
         except (openai.APIResponseValidationError, ValueError) as err:  # ValueError: body is not JSON
             raise PermanentError(f"malformed response: {err}") from err
-        return parse_completion(data)
 
     async def aclose(self) -> None:
         await self._client.close()

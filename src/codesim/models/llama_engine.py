@@ -6,6 +6,7 @@ import logging
 import secrets
 import threading
 from pathlib import Path
+from typing import Any
 
 from llama_cpp import Llama, StoppingCriteriaList
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -83,6 +84,7 @@ class LlamaEngine:
             stopping_criteria=StoppingCriteriaList([lambda _tokens, _logits: stop_when.is_set()]),
         )
         self._states.save(llama)
+        assert isinstance(result, dict)  # not a stream: no `stream=True` above
         usage = result["usage"]
         log.debug("prompt of %d tokens, %d reused", usage["prompt_tokens"], self.last_reused_tokens)
         text = result["choices"][0]["text"]
@@ -92,7 +94,8 @@ class LlamaEngine:
         """The token ids of `messages` rendered by the model's own chat template."""
         llama = self._loaded()
         assert self._formatter is not None
-        rendered = self._formatter(messages=[{"role": m.role, "content": m.content} for m in messages])
+        turns: list[Any] = [{"role": m.role, "content": m.content} for m in messages]
+        rendered = self._formatter(messages=turns)
         return llama.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
 
     def _loaded(self) -> Llama:

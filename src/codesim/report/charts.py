@@ -178,7 +178,9 @@ def tokens_per_solved_chart(stats: list[RunStats]) -> Chart:
     """Prompt and completion tokens of the whole run per task it solved."""
     series = [
         (name, colour, [getattr(s, attr) / s.solved if s.solved else 0.0 for s in stats])
-        for (name, attr), colour in zip((("prompt", "prompt_tokens"), ("completion", "completion_tokens")), _SERIES_COLOURS)
+        for (name, attr), colour in zip(
+            (("prompt", "prompt_tokens"), ("completion", "completion_tokens")), _SERIES_COLOURS, strict=True
+        )
     ]
     html = _stacked_bars(
         "chart-tokens", "Tokens per solved task", "tokens per solved task", [s.run.short_name for s in stats], series,
@@ -205,7 +207,8 @@ def _box(axes: _Axes, index: int, values: Sequence[float], name: str) -> list[st
         f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{axes.y(low):.1f}" y2="{axes.y(high):.1f}"/>'
         f'<rect x="{x - half:.1f}" y="{axes.y(q3):.1f}" width="{2 * half:.1f}" '
         f'height="{max(1.0, axes.y(q1) - axes.y(q3)):.1f}" fill="#ddf4ff"/>'
-        f'<line class="median" x1="{x - half:.1f}" x2="{x + half:.1f}" y1="{axes.y(median):.1f}" y2="{axes.y(median):.1f}"/></g>'
+        f'<line class="median" x1="{x - half:.1f}" x2="{x + half:.1f}" '
+        f'y1="{axes.y(median):.1f}" y2="{axes.y(median):.1f}"/></g>'
     ]
     if len(values) <= _BOXPOINTS_ALL_UP_TO:  # every sample as a point, spread sideways in a fixed pattern
         for number, value in enumerate(values):
@@ -216,7 +219,10 @@ def _box(axes: _Axes, index: int, values: Sequence[float], name: str) -> list[st
 
 def calls_chart(stats: list[RunStats]) -> Chart:
     """Distribution of LLM calls per task sample, one box per run."""
-    axes = _Axes([s.run.short_name for s in stats], _nice_top(max((max(s.calls_per_sample, default=0) for s in stats), default=0)))
+    axes = _Axes(
+        [s.run.short_name for s in stats],
+        _nice_top(max((max(s.calls_per_sample, default=0) for s in stats), default=0)),
+    )
     parts = axes.draw("LLM calls", _count_tick)
     for index, s in enumerate(stats):
         if s.calls_per_sample:
@@ -234,7 +240,7 @@ def _per_task_box(stats: list[RunStats], figure: str, dom_id: str, title: str, c
     per_run = [[figures[figure] for figures in s.solution_figures.values()] for s in stats]
     axes = _Axes([s.run.short_name for s in stats], _nice_top(max((max(v, default=0) for v in per_run), default=0)))
     parts = axes.draw(y_title, _count_tick)
-    for index, (s, values) in enumerate(zip(stats, per_run)):
+    for index, (s, values) in enumerate(zip(stats, per_run, strict=True)):
         if values:
             parts += _box(axes, index, values, s.run.short_name)
     return Chart(dom_id, title, caption, _svg(dom_id, title, parts))
@@ -260,7 +266,10 @@ def memory_chart(stats: list[RunStats]) -> Chart:
 
 
 _FIXED_COLOURS = {"first code": "#2da44e", "unsolved": "#cf222e", "no code": "#82071e", "provider error": "#8c959f"}
-_SHADES = {"debug round": ("#0969da", "#218bff", "#54aeff", "#80ccff", "#b6e3ff"), "re-plan": ("#8250df", "#a475f9", "#c297ff", "#d8b9ff")}
+_SHADES = {
+    "debug round": ("#0969da", "#218bff", "#54aeff", "#80ccff", "#b6e3ff"),
+    "re-plan": ("#8250df", "#a475f9", "#c297ff", "#d8b9ff"),
+}
 
 
 def outcome_colour(label: str) -> str:

@@ -8,8 +8,8 @@ from functools import lru_cache
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
 from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 _CSS_SCOPE = ".hl"

@@ -9,10 +9,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from codesim import __version__
+from codesim.pricing import PRICES_AS_OF
 from codesim.report.aggregates import Comparison, RunStats
 from codesim.report.charts import Chart
 from codesim.report.highlight import highlight_css
-from codesim.pricing import PRICES_AS_OF
 from codesim.report.tasks import TaskView
 
 

@@ -13,6 +13,7 @@ from codesim.report.aggregates import natural_key, task_verdict
 from codesim.report.highlight import highlight_code
 from codesim.report.loading import RunData
 
+
 def as_text(value: Any) -> str:
     """A test field (text or plain data) as display text."""
     if value is None:
@@ -103,7 +104,9 @@ def _steps(trace: list[dict[str, Any]], final_code: str) -> list[StepView]:
             StepView(
                 number=number,
                 stage=str(step.get("stage") or "?"),
-                attempt=", ".join(f"{k} {v}" for k, v in attempt.items()) if isinstance(attempt, dict) else str(attempt),
+                attempt=", ".join(f"{k} {v}" for k, v in attempt.items())
+                if isinstance(attempt, dict)
+                else str(attempt),
                 prompt=str(step.get("prompt") or ""),
                 response=str(step.get("response") or ""),
                 prompt_tokens=int(step.get("prompt_tokens") or 0),
@@ -114,7 +117,9 @@ def _steps(trace: list[dict[str, Any]], final_code: str) -> list[StepView]:
                 tests=_tests(step.get("tests")),
                 offset_pct=100 * elapsed / total,
                 width_pct=100 * seconds / total,
-                tests_final_code=step.get("tests") is not None and final_code != "" and step.get("prompt") == final_code,
+                tests_final_code=step.get("tests") is not None
+                and final_code != ""
+                and step.get("prompt") == final_code,
             )
         )
         elapsed += seconds

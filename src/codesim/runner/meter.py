@@ -56,7 +56,12 @@ class MeteredChatModel(ChatModel):
 
     def __init__(self, inner: ChatModel, meter: UsageMeter, on_call: Callable[[], None] | None = None) -> None:
         super().__init__(
-            inner.provider, inner.params, cache=inner.cache, limits=inner.limits, retry=inner.retry, contact=inner.contact
+            inner.provider,
+            inner.params,
+            cache=inner.cache,
+            limits=inner.limits,
+            retry=inner.retry,
+            contact=inner.contact,
         )
         self.meter = meter
         self._on_call = on_call

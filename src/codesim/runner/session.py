@@ -47,7 +47,7 @@ class RunOutcome:
 def _stop_on_signals(on_signal: Callable[[], None]) -> Iterator[None]:
     """Call `on_signal` on the first SIGINT/SIGTERM; a second SIGINT interrupts at once."""
     loop = asyncio.get_running_loop()
-    installed = []
+    installed: list[signal.Signals] = []
 
     def handle() -> None:
         for signum in installed:

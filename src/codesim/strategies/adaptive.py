@@ -139,8 +139,10 @@ class CodeSimAdaptive(SessionStrategy):
                 fresh[number] = (code, plan, debug_round, greedy)
             elif greedy and number in tried:
                 tried[number].greedy = True
-        reports = await asyncio.gather(*(session.test(code, attempt={"plan": plan}) for code, plan, _, _ in fresh.values()))
-        for (number, (code, plan, debug_round, greedy)), report in zip(fresh.items(), reports):
+        reports = await asyncio.gather(
+            *(session.test(code, attempt={"plan": plan}) for code, plan, _, _ in fresh.values())
+        )
+        for (number, (code, plan, debug_round, greedy)), report in zip(fresh.items(), reports, strict=True):
             tried[number] = Candidate(number, code, report, plan, debug_round, greedy)
         return [tried[number] for number in dict.fromkeys(numbers)]
 
@@ -157,9 +159,11 @@ class CodeSimAdaptive(SessionStrategy):
             self._record_choice(session, order[0], "no probe inputs: the earliest candidate", no_tests)
             return order[0]
         reports = await asyncio.gather(
-            *(session.run_visible(c.code, extra_tests=probes, visible=False) for c in order)  # type: ignore[call-arg]
+            *(session.run_visible(c.code, extra_tests=probes, visible=False) for c in order)
         )
-        behaviours: dict[int, Behaviour] = {c.number: behaviour(report) for c, report in zip(order, reports)}
+        behaviours: dict[int, Behaviour] = {
+            c.number: behaviour(report) for c, report in zip(order, reports, strict=True)
+        }
         eligible = order
         if no_tests:  # codes that fail on every probe (e.g. do not even load) cannot be chosen
             working = [c for c in order if any(kind == "out" for kind, _ in behaviours[c.number])]
@@ -300,7 +304,7 @@ class CodeSimAdaptive(SessionStrategy):
         if failing is None or not traceable(session.problem, failing.test):
             return None
         run = traced_run(session.problem, candidate.code, failing.test)
-        report = await session.run_visible(run.code, extra_tests=(run.test,), visible=False)  # type: ignore[call-arg]
+        report = await session.run_visible(run.code, extra_tests=(run.test,), visible=False)
         result = report.results[0] if report.results else None
         trace = read_trace(result.error) if result is not None else None
         session.trace.add(
@@ -310,7 +314,8 @@ class CodeSimAdaptive(SessionStrategy):
                 response=trace or "",
                 tests=[],
                 attempt=dict(attempt),
-                note=f"code #{candidate.number}: " + ("traced" if trace else "no trace: the code failed before the traced test ran"),
+                note=f"code #{candidate.number}: "
+                + ("traced" if trace else "no trace: the code failed before the traced test ran"),
             )
         )
         return trace

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from codesim.llm.base import ChatResult, Message
+from codesim.llm.base import Message
 from codesim.llm.chat import ChatModel
 from codesim.problems import PublicProblem
 
@@ -132,7 +132,13 @@ def prompt_text(messages: list[Message]) -> str:
 
 
 async def traced_chat(
-    model: ChatModel, trace: Trace, stage: str, messages: list[Message], *, attempt: dict[str, int] | None = None, **overrides: Any
+    model: ChatModel,
+    trace: Trace,
+    stage: str,
+    messages: list[Message],
+    *,
+    attempt: dict[str, int] | None = None,
+    **overrides: Any,
 ) -> TraceStep:
     """Call the model and record the call as a trace step (prompt = every turn, role-tagged);
     returns the step."""

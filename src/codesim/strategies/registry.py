@@ -19,8 +19,8 @@ from typing import Any
 
 from codesim.errors import UsageError
 from codesim.plugins import Registry
-from codesim.strategies.base import Strategy
 from codesim.strategies.adaptive import CodeSimAdaptive
+from codesim.strategies.base import Strategy
 from codesim.strategies.baselines import SelfPlanning, SingleCall
 from codesim.strategies.codesim import CodeSim
 from codesim.strategies.mapcoder import MapCoder

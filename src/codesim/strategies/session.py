@@ -211,7 +211,7 @@ class TaskSession:
         number, _ = self.code_number(code)
         started = time.monotonic()
         if self.extra_tests:
-            report = await self.run_visible(code, extra_tests=self.extra_tests)  # type: ignore[call-arg]
+            report = await self.run_visible(code, extra_tests=self.extra_tests)
         else:
             report = await self.run_visible(code)
         self._reports[number] = report

@@ -3,7 +3,8 @@
 It answers OpenAI chat completions (`POST /v1/chat/completions`), Anthropic messages
 (`POST /v1/messages`) and Gemini `generateContent` (`POST /v1beta/models/M:generateContent`),
 so the official client libraries can be exercised over real HTTP. Answers come from a queue
-of scripted `FakeReply` objects, else from a `responder` function of the request. Used by
+of scripted `FakeReply` objects, else from a `responder` function of the request; a request for
+several answers (OpenAI `n`, Gemini `candidateCount`) takes one reply per answer. Used by
 the tests and by the benchmark scripts; never by the product itself.
 """
 
@@ -80,8 +81,18 @@ def _messages_of(protocol: str, body: dict[str, Any]) -> list[tuple[str, str]]:
     return turns
 
 
-def _body_for(protocol: str, model: str, reply: FakeReply, prompt_tokens: int) -> dict[str, Any]:
-    answer_tokens = max(1, len(reply.text.split()))
+def _answers_wanted(protocol: str, body: dict[str, Any]) -> int:
+    if protocol == "openai":
+        return int(body.get("n") or 1)
+    if protocol == "gemini":
+        config = body.get("generationConfig") or body.get("generation_config") or {}
+        return int(config.get("candidateCount") or config.get("candidate_count") or 1)
+    return 1
+
+
+def _body_for(protocol: str, model: str, replies: list[FakeReply], prompt_tokens: int) -> dict[str, Any]:
+    reply = replies[0]
+    answer_tokens = sum(max(1, len(each.text.split())) for each in replies)
     completion_tokens = answer_tokens + reply.reasoning_tokens
     if protocol == "openai":
         body: dict[str, Any] = {
@@ -90,7 +101,8 @@ def _body_for(protocol: str, model: str, reply: FakeReply, prompt_tokens: int) -
             "created": int(time.time()),
             "model": model,
             "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": reply.text}, "finish_reason": "stop"}
+                {"index": i, "message": {"role": "assistant", "content": each.text}, "finish_reason": "stop"}
+                for i, each in enumerate(replies)
             ],
         }
         if reply.usage:
@@ -117,7 +129,10 @@ def _body_for(protocol: str, model: str, reply: FakeReply, prompt_tokens: int) -
             else {"input_tokens": None, "output_tokens": None},
         }
     body = {
-        "candidates": [{"content": {"role": "model", "parts": [{"text": reply.text}]}, "finishReason": "STOP"}],
+        "candidates": [
+            {"index": i, "content": {"role": "model", "parts": [{"text": each.text}]}, "finishReason": "STOP"}
+            for i, each in enumerate(replies)
+        ],
         "modelVersion": model,
     }
     if reply.usage:
@@ -152,6 +167,7 @@ class FakeLLMServer:
     def url(self) -> str:
         """`http://127.0.0.1:PORT`."""
         host, port = self._httpd.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET address: (host, port)
         return f"http://{host}:{port}"
 
     @property
@@ -210,12 +226,13 @@ class FakeLLMServer:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            reply = self._next_reply(request)
+            replies = [self._next_reply(request) for _ in range(_answers_wanted(protocol, body))]
+            reply = replies[0]
             time.sleep(self.latency_s + reply.delay_s)
             model = body.get("model") or path.split("/models/")[-1].split(":")[0]
             prompt_tokens = max(1, len(request.all_text.split()))
             payload = reply.raw_body if reply.raw_body is not None else json.dumps(
-                _body_for(protocol, model, reply, prompt_tokens)
+                _body_for(protocol, model, replies, prompt_tokens)
             )
             data = payload.encode("utf-8")
             handler.send_response(reply.status)
