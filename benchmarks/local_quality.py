@@ -58,9 +58,25 @@ def run_strategy(strategy: str, model: str, extra: list[str], dataset: str = "hu
     task_ids, data_flags = subset(dataset)
     concurrency = [] if "--concurrency" in extra else ["--concurrency", "1"]
     command = [
-        sys.executable, "-m", "codesim", "run", "--dataset", dataset, *data_flags, "--strategy", strategy,
-        "--provider", "local", "--model", model, "--task-ids", ",".join(task_ids),
-        "--out", str(run_dir(strategy, model, dataset, tag)), *concurrency, *extra,
+        sys.executable,
+        "-m",
+        "codesim",
+        "run",
+        "--dataset",
+        dataset,
+        *data_flags,
+        "--strategy",
+        strategy,
+        "--provider",
+        "local",
+        "--model",
+        model,
+        "--task-ids",
+        ",".join(task_ids),
+        "--out",
+        str(run_dir(strategy, model, dataset, tag)),
+        *concurrency,
+        *extra,
     ]
     print("$", " ".join(command), flush=True)
     return subprocess.call(command)
@@ -91,10 +107,11 @@ def shared_prompt_tokens(row: dict) -> int:
 
 def describe(strategy: str, rows: list[dict], wall: float) -> dict:
     """The figures of one strategy's run (`wall`: its wall seconds over all invocations)."""
+
     def column(name: str) -> list[float]:
         return [float(row.get(name) or 0) for row in rows]
 
-    tokens = [p + c for p, c in zip(column("prompt_tokens"), column("completion_tokens"))]
+    tokens = [p + c for p, c in zip(column("prompt_tokens"), column("completion_tokens"), strict=True)]
     return {
         "strategy": strategy,
         "done": len(rows),
@@ -118,19 +135,24 @@ def describe(strategy: str, rows: list[dict], wall: float) -> dict:
 
 def print_table(figures: list[dict], total: int) -> None:
     """Side-by-side table of every strategy's figures (`total`: tasks in the subset)."""
-    header = f"{'strategy':<10} {'done':>7} {'pass@1':>7} {'visible':>7} {'calls':>6} {'prompt tok':>10} {'compl tok':>9} {'shared tok':>10} {'task s':>8} {'wall s':>7} {'fallbacks':>9}"
+    header = (
+        f"{'strategy':<10} {'done':>7} {'pass@1':>7} {'visible':>7} {'calls':>6} {'prompt tok':>10} "
+        f"{'compl tok':>9} {'shared tok':>10} {'task s':>8} {'wall s':>7} {'fallbacks':>9}"
+    )
     print(header)
     for f in figures:
         print(
-            f"{f['strategy']:<10} {f['done']:>3}/{total:<3} {f['pass@1']:>7.3f} {f['visible']:>7.3f} {f['calls']:>6.0f} "
-            f"{f['prompt_tokens']:>10.0f} {f['completion_tokens']:>9.0f} {f['shared_tokens']:>10.0f} {f['seconds']:>8.0f} {f['wall']:>7.0f} {f['fallbacks']:>9.0f}"
+            f"{f['strategy']:<10} {f['done']:>3}/{total:<3} {f['pass@1']:>7.3f} {f['visible']:>7.3f} "
+            f"{f['calls']:>6.0f} {f['prompt_tokens']:>10.0f} {f['completion_tokens']:>9.0f} "
+            f"{f['shared_tokens']:>10.0f} {f['seconds']:>8.0f} {f['wall']:>7.0f} {f['fallbacks']:>9.0f}"
         )
     print("\ncost per task (median / max)")
     print(f"{'strategy':<10} {'calls':>12} {'tokens':>16} {'seconds':>14}")
     for f in figures:
         print(
             f"{f['strategy']:<10} {f['calls_median']:>5.0f} / {f['calls_max']:<4.0f} "
-            f"{f['tokens_median']:>7.0f} / {f['tokens_max']:<6.0f} {f['seconds_median']:>6.0f} / {f['seconds_max']:<5.0f}"
+            f"{f['tokens_median']:>7.0f} / {f['tokens_max']:<6.0f} "
+            f"{f['seconds_median']:>6.0f} / {f['seconds_max']:<5.0f}"
         )
 
 

@@ -58,8 +58,10 @@ def _check_version(version: Any, where: Path, line: int) -> None:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise UsageError(f"{where}:{line}: 'schema_version' should be a positive integer, got {version!r}")
     if version > SCHEMA_VERSION:
-        raise UsageError(f"{where}:{line}: written with results schema {version}, newer than this codesim "
-                         f"reads ({SCHEMA_VERSION}); upgrade codesim")
+        raise UsageError(
+            f"{where}:{line}: written with results schema {version}, newer than this codesim "
+            f"reads ({SCHEMA_VERSION}); upgrade codesim"
+        )
 
 
 @dataclass(frozen=True)
@@ -169,18 +171,36 @@ class ResultLine:
 
 
 _NUMERIC_FIELDS: dict[str, tuple[type, ...]] = {
-    **{name: _INT for name in ("sample_index", "llm_calls", "cached_calls", "prompt_tokens", "completion_tokens", "reasoning_tokens",
-                                "new_prompt_tokens", "new_completion_tokens", "estimated_tokens", "parse_fallbacks",
-                                "visible_tests", "distinct_codes")},
-    **{name: _NUMBER for name in ("seconds", "hidden_seconds", "hidden_cpu_s", "hidden_peak_mb",
-                                   "invocation_started", "finished_at")},
+    **{
+        name: _INT
+        for name in (
+            "sample_index",
+            "llm_calls",
+            "cached_calls",
+            "prompt_tokens",
+            "completion_tokens",
+            "reasoning_tokens",
+            "new_prompt_tokens",
+            "new_completion_tokens",
+            "estimated_tokens",
+            "parse_fallbacks",
+            "visible_tests",
+            "distinct_codes",
+        )
+    },
+    **{
+        name: _NUMBER
+        for name in ("seconds", "hidden_seconds", "hidden_cpu_s", "hidden_peak_mb", "invocation_started", "finished_at")
+    },
 }
 
 
 def _check_type(data: dict[str, Any], name: str, kinds: tuple[type, ...], where: Path, line: int) -> None:
     if isinstance(data[name], bool) or not isinstance(data[name], kinds):
-        raise UsageError(f"{where}:{line}: '{name}' should be {' or '.join(k.__name__ for k in kinds)}, "
-                         f"got {type(data[name]).__name__}")
+        raise UsageError(
+            f"{where}:{line}: '{name}' should be {' or '.join(k.__name__ for k in kinds)}, "
+            f"got {type(data[name]).__name__}"
+        )
 
 
 @dataclass

@@ -45,7 +45,12 @@ def test_run_stats_once_every_sample_is_judged(tmp_path: Path) -> None:
 def test_outcome_buckets_in_order(two_runs: list[Path]) -> None:
     codesim, direct = (run_stats(run) for run in load_runs(two_runs))
     assert list(codesim.outcomes) == [
-        "first code", "debug round 1", "re-plan: plan 2", "unsolved", "no code", "provider error"
+        "first code",
+        "debug round 1",
+        "re-plan: plan 2",
+        "unsolved",
+        "no code",
+        "provider error",
     ]
     assert codesim.outcomes["re-plan: plan 2"] == (1, 0)  # visible tests passed, hidden failed
     assert codesim.outcomes["debug round 1"] == (1, 1)

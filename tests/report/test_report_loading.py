@@ -16,7 +16,12 @@ def test_loads_config_summary_and_results(two_runs: list[Path]) -> None:
     run = load_run(two_runs[0])
     assert (run.dataset, run.strategy, run.model, run.provider) == ("humaneval", "codesim", "gpt-4o-mini", "openai")
     assert [r["task_id"] for r in run.records] == [
-        "HumanEval/0", "HumanEval/1", "HumanEval/2", "HumanEval/10", "HumanEval/3", "HumanEval/4"
+        "HumanEval/0",
+        "HumanEval/1",
+        "HumanEval/2",
+        "HumanEval/10",
+        "HumanEval/3",
+        "HumanEval/4",
     ]
 
 
@@ -62,7 +67,10 @@ CONFIG = '{"dataset": "humaneval", "strategy": "direct"}'
         ({"results.jsonl": "", "config.json": "{oops"}, "config.json:1: not valid JSON"),
         ({"results.jsonl": "", "summary.json": "[1]"}, "summary.json:1: expected a JSON object, got list"),
         ({"config.json": CONFIG, "results.jsonl": 'not json\n{"task_id": "a"}\n'}, "results.jsonl:1: not valid JSON"),
-        ({"config.json": CONFIG, "results.jsonl": '{"x": 1}\n{"task_id": "a"}\n'}, "results.jsonl:1: missing 'task_id'"),
+        (
+            {"config.json": CONFIG, "results.jsonl": '{"x": 1}\n{"task_id": "a"}\n'},
+            "results.jsonl:1: missing 'task_id'",
+        ),
     ],
     ids=["missing", "empty-dir", "no-config", "bad-config", "summary-not-object", "bad-line", "line-without-task-id"],
 )

@@ -60,9 +60,13 @@ def test_each_committed_run_reads_with_the_one_reader(run_dir: Path) -> None:
     written = [line for line in results.read_bytes().split(b"\n") if line.strip()]
     read = read_results_file(results)
     assert not read.torn and len(read.lines) == len(written) > 0
-    for line, raw in zip(read.lines, written):
+    for line, raw in zip(read.lines, written, strict=True):
         stored = json.loads(raw)
-        assert (line.task_id, line.sample_index, line.passed) == (str(stored["task_id"]), stored["sample_index"], stored["passed"])
+        assert (line.task_id, line.sample_index, line.passed) == (
+            str(stored["task_id"]),
+            stored["sample_index"],
+            stored["passed"],
+        )
         assert line.schema_version == stored.get("schema_version", 1) and line.outcome_kind in OUTCOME_KINDS
         assert line.outcome_kind == Outcome.of(line.outcome).kind or not line.outcome
     for name in ("config.json", "summary.json"):
@@ -74,8 +78,9 @@ def test_each_committed_run_reads_with_the_one_reader(run_dir: Path) -> None:
 
 
 def test_a_version_1_line_gets_its_outcome_fields() -> None:
-    line = ResultLine.from_json({"task_id": 7, "sample_index": 2, "passed": True, "outcome": "plan_3_debug_2"},
-                                Path("results.jsonl"), 4)
+    line = ResultLine.from_json(
+        {"task_id": 7, "sample_index": 2, "passed": True, "outcome": "plan_3_debug_2"}, Path("results.jsonl"), 4
+    )
     assert (line.task_id, line.schema_version, line.status) == ("7", 1, "passed")
     assert (line.outcome_kind, line.plan, line.debug_round) == ("solved", 3, 2)
     assert (line.llm_calls, line.estimated_tokens, line.hidden_cpu_s, line.visible_tests) == (0, 0, None, None)
@@ -83,8 +88,14 @@ def test_a_version_1_line_gets_its_outcome_fields() -> None:
 
 @pytest.mark.parametrize(
     ("outcome", "fields"),
-    [("first_code", ("solved", 1, 0)), ("debug_round_4", ("solved", 1, 4)), ("plan_2", ("solved", 2, 0)),
-     ("sample", ("sample", None, None)), ("no_code", ("no_code", None, None)), ("why", ("other", None, None))],
+    [
+        ("first_code", ("solved", 1, 0)),
+        ("debug_round_4", ("solved", 1, 4)),
+        ("plan_2", ("solved", 2, 0)),
+        ("sample", ("sample", None, None)),
+        ("no_code", ("no_code", None, None)),
+        ("why", ("other", None, None)),
+    ],
 )
 def test_outcome_fields(outcome: str, fields: tuple[object, ...]) -> None:
     found = Outcome.of(outcome)
@@ -102,14 +113,31 @@ def test_a_wrongly_typed_field_is_refused_naming_it() -> None:
 
 
 def _line(task: str) -> str:
-    return json.dumps({"schema_version": SCHEMA_VERSION, "task_id": task, "sample_index": 0, "status": "passed",
-                       "passed": True, "outcome": "first_code", "solution": "x = 1\n", "trace": []}) + "\n"
+    return (
+        json.dumps(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "task_id": task,
+                "sample_index": 0,
+                "status": "passed",
+                "passed": True,
+                "outcome": "first_code",
+                "solution": "x = 1\n",
+                "trace": [],
+            }
+        )
+        + "\n"
+    )
 
 
 def _run_dir(tmp_path: Path, results: str) -> Path:
     run_dir = tmp_path / "run"
     run_dir.mkdir()
-    config = {"dataset": "humaneval", "strategy": "direct", "model": {"provider": "local", "model": "q", "max_tokens": 64}}
+    config = {
+        "dataset": "humaneval",
+        "strategy": "direct",
+        "model": {"provider": "local", "model": "q", "max_tokens": 64},
+    }
     (run_dir / "config.json").write_text(json.dumps(config), encoding="utf-8")
     (run_dir / "results.jsonl").write_text(results, encoding="utf-8")
     return run_dir
@@ -127,8 +155,9 @@ def _callers() -> dict[str, Callable[[Path], list[dict[str, Any]]]]:
 
 @pytest.mark.parametrize("tail", ['{"task_id": "C", "sam', '{"task_id": "C", "sam\n'], ids=["no-newline", "not-json"])
 @pytest.mark.parametrize("caller", ["runner", "report", "benchmarks"])
-def test_a_torn_last_line_is_left_out_by_every_caller(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caller: str,
-                                                      tail: str) -> None:
+def test_a_torn_last_line_is_left_out_by_every_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caller: str, tail: str
+) -> None:
     run_dir = _run_dir(tmp_path, _line("A") + _line("B") + tail)
     parsed: list[Path] = []
     real_parse = results_schema.parse_json
@@ -155,8 +184,13 @@ def test_a_bad_line_before_the_end_is_the_same_error_for_every_caller(tmp_path: 
 
 def test_trace_report_script_refuses_a_bad_line_in_one_line(tmp_path: Path) -> None:
     run_dir = _run_dir(tmp_path, _line("A") + "not json\n" + _line("C"))
-    done = subprocess.run([sys.executable, str(BENCHMARKS / "trace_report.py"), str(run_dir)], check=False,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "trace_report.py"), str(run_dir)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == f"trace_report: {run_dir / 'results.jsonl'}:2: not valid JSON (Expecting value)"
 
@@ -179,7 +213,9 @@ def test_every_results_line_and_trace_step_field_is_documented() -> None:
 
 
 def test_every_summary_field_is_documented() -> None:
-    config = RunConfig(dataset="d", strategy="s", strategy_options={}, model={"provider": "local", "model": "q"}, samples=2)
+    config = RunConfig(
+        dataset="d", strategy="s", strategy_options={}, model={"provider": "local", "model": "q"}, samples=2
+    )
     line = ResultLine.from_json(json.loads(_line("A")), Path("results.jsonl"), 1).to_json()
     summary = build_summary(config, [line], 1, "complete")
     assert {key for key in summary if not key.startswith("pass@")} <= _documented_fields()

@@ -268,8 +268,9 @@ def test_a_directory_without_samples_takes_a_new_config(tmp_path: Path) -> None:
         pass
 
 
-async def test_run_files_carry_the_schema_version_outcome_fields_and_estimated_tokens(tmp_path: Path,
-                                                                                     sandbox: Sandbox) -> None:
+async def test_run_files_carry_the_schema_version_outcome_fields_and_estimated_tokens(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
     """A provider that reports no usage: the counts are estimated, and the files say so."""
     out = tmp_path / "run"
     answer = answering()
@@ -281,7 +282,12 @@ async def test_run_files_carry_the_schema_version_outcome_fields_and_estimated_t
     assert "4 LLM calls counted by estimate" in console.file.getvalue()
     for line in _lines(out):
         assert line["schema_version"] == SCHEMA_VERSION
-        assert (line["outcome"], line["outcome_kind"], line["plan"], line["debug_round"]) == ("first_code", "solved", 1, 0)
+        assert (line["outcome"], line["outcome_kind"], line["plan"], line["debug_round"]) == (
+            "first_code",
+            "solved",
+            1,
+            0,
+        )
         assert line["estimated_tokens"] == 1 and line["prompt_tokens"] > 0
         assert [step["estimated_tokens"] for step in line["trace"]] == [True, False]  # the call, the test run
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

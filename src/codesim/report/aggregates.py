@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from codesim.report.loading import RunData
 from codesim.pricing import cost_usd
+from codesim.report.loading import RunData
 from codesim.solution_perf import task_figures
 
 Z_95 = 1.959963984540054
@@ -143,7 +143,9 @@ def run_stats(run: RunData) -> RunStats:
         n_tasks=len(counts),
         n_samples=len(records),
         pass_at=pass_at,
-        pass1_interval=None if pass_at["pass@1"] is None else wilson_interval(pass_at["pass@1"] * len(counts), len(counts)),
+        pass1_interval=None
+        if pass_at["pass@1"] is None
+        else wilson_interval(pass_at["pass@1"] * len(counts), len(counts)),
         llm_calls=sum(int(r["llm_calls"]) for r in records),
         prompt_tokens=sum(int(r["prompt_tokens"]) for r in records),
         completion_tokens=sum(int(r["completion_tokens"]) for r in records),

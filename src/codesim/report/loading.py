@@ -83,7 +83,9 @@ def load_run(path: Path) -> RunData:
     summary = _read_object(path / SUMMARY_FILE)
     if not config and not summary:
         raise UsageError(f"{path} is not a codesim run directory (no {CONFIG_FILE} or {SUMMARY_FILE})")
-    return RunData(path=path, config=config, summary=summary, records=read_results(results), label=path.resolve().name or str(path))
+    return RunData(
+        path=path, config=config, summary=summary, records=read_results(results), label=path.resolve().name or str(path)
+    )
 
 
 def run_key(index: int) -> str:

@@ -104,14 +104,12 @@ def with_solution_restored(record: dict[str, Any]) -> dict[str, Any]:
                 text = step.get(name)
                 if isinstance(offsets, list) and isinstance(text, str):
                     bounds = [0, *offsets, len(text)]
-                    step[name] = solution.join(text[start:end] for start, end in zip(bounds, bounds[1:]))
+                    step[name] = solution.join(text[start:end] for start, end in zip(bounds, bounds[1:], strict=False))
         steps.append(step)
     return {**record, "trace": steps}
 
 
-def error_record(
-    task_id: str, sample_index: int, message: str, seconds: float, kind: str = "failed"
-) -> dict[str, Any]:
+def error_record(task_id: str, sample_index: int, message: str, seconds: float, kind: str = "failed") -> dict[str, Any]:
     """The line of a sample whose model provider failed for good: not a pass, retried on resume.
     `kind` is the `ProviderError.kind` (`unreachable`, `rejected`, `failed`). Usage fields are
     absent (the strategy returned no trace); readers default them to 0."""

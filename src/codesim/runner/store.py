@@ -39,8 +39,10 @@ def writing(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as err:
-        raise StorageError(f"cannot write {path}: {err.strerror or err}; free space or make it writable, "
-                           "then run the same command again to resume (finished samples are kept)") from None
+        raise StorageError(
+            f"cannot write {path}: {err.strerror or err}; free space or make it writable, "
+            "then run the same command again to resume (finished samples are kept)"
+        ) from None
 
 
 def earlier_wall_seconds(run_path: Path, records: list[dict[str, Any]]) -> tuple[float, list[float]]:

@@ -129,13 +129,21 @@ def print_summary(summary: dict[str, Any], out_dir: str, console: Console) -> No
         f"{summary['prompt_tokens']} prompt + {summary['completion_tokens']} completion; {new} new, {cached} cached",
     )
     if summary.get("estimated_tokens"):
-        table.add_row("estimated tokens", f"{summary['estimated_tokens']} LLM calls counted by estimate (the provider reported none)")
+        table.add_row(
+            "estimated tokens",
+            f"{summary['estimated_tokens']} LLM calls counted by estimate (the provider reported none)",
+        )
     if summary.get("reasoning_tokens"):
         table.add_row("reasoning tokens", f"{summary['reasoning_tokens']} (part of the completion tokens)")
     cost = summary.get("cost_usd")
     table.add_row(
         "cost at list prices",
-        _dollars(cost) + (f"; new calls {_dollars(summary['new_cost_usd'])} (prices of {summary['prices_as_of']})" if cost is not None else ""),
+        _dollars(cost)
+        + (
+            f"; new calls {_dollars(summary['new_cost_usd'])} (prices of {summary['prices_as_of']})"
+            if cost is not None
+            else ""
+        ),
     )
     table.add_row("seconds (sum over samples)", f"{summary['seconds']:.1f}")
     table.add_row("wall time (all invocations)", f"{summary.get('wall_seconds', 0.0):.1f} s")
@@ -151,14 +159,17 @@ def print_comparison(rows: list[tuple[RunConfig, str, dict[str, Any]]], console:
     """One line per run of a multi-model/multi-strategy command, and the report command for all."""
     table = Table(title="comparison")
     for name in ("strategy", "model", "pass@1", "samples", "LLM calls", "tokens", "cost", "stopped", "run directory"):
-        table.add_column(name, justify="right" if name in ("pass@1", "samples", "LLM calls", "tokens", "cost") else "left")
+        table.add_column(
+            name, justify="right" if name in ("pass@1", "samples", "LLM calls", "tokens", "cost") else "left"
+        )
     for config, out_dir, summary in rows:
         cost = summary.get("cost_usd")
         table.add_row(
             config.strategy,
             config.model_name,
             _percent(summary.get("pass@1")),
-            f"{summary['n_samples'] - summary['errors']} of {summary['n_tasks_selected'] * summary['samples_per_task']}",
+            f"{summary['n_samples'] - summary['errors']} of "
+            f"{summary['n_tasks_selected'] * summary['samples_per_task']}",
             str(summary["llm_calls"]),
             str(summary["prompt_tokens"] + summary["completion_tokens"]),
             "-" if cost is None else f"${cost:.4f}",
@@ -167,4 +178,6 @@ def print_comparison(rows: list[tuple[RunConfig, str, dict[str, Any]]], console:
         )
     console.print(table)
     if rows:
-        console.print("all runs in one report: codesim report " + " ".join(out_dir for _, out_dir, _ in rows) + " -o report.html")
+        console.print(
+            "all runs in one report: codesim report " + " ".join(out_dir for _, out_dir, _ in rows) + " -o report.html"
+        )

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from codesim.llm.base import Message
+from codesim.llm.base import ChatResult, Message
 from codesim.llm.chat import ChatModel
 from codesim.problems import PublicProblem
 
