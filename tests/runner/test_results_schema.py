@@ -28,6 +28,7 @@ from codesim.results_schema import (
     read_results_file,
 )
 from codesim.runner.config import RunConfig
+from codesim.runner.records import error_record
 from codesim.runner.store import ResultsFile
 from codesim.runner.summary import build_summary
 from codesim.strategies.base import TraceStep
@@ -220,3 +221,10 @@ def test_every_summary_field_is_documented() -> None:
     summary = build_summary(config, [line], 1, "complete")
     assert {key for key in summary if not key.startswith("pass@")} <= _documented_fields()
     assert {key for key in summary if key.startswith("pass@")} == {"pass@1", "pass@2"}
+
+
+def test_the_schema_knows_every_field_of_an_error_line() -> None:
+    line = error_record("T/1", 0, "connection refused", 1.0, "unreachable")
+    assert set(line) <= {field.name for field in dataclasses.fields(ResultLine)}
+    read = ResultLine.from_json(line, Path("results.jsonl"), 1)
+    assert (read.outcome_kind, read.error_kind, read.schema_version) == ("error", "unreachable", SCHEMA_VERSION)

@@ -22,7 +22,7 @@ from codesim.llm.factory import ModelConfig
 from codesim.llm.openai_provider import OpenAIProvider
 from codesim.llm.retry import RetryPolicy
 from codesim.problems import Problem
-from codesim.results_schema import SCHEMA_VERSION
+from codesim.results_schema import SCHEMA_VERSION, ResultLine
 from codesim.runner.config import RunConfig, model_section
 from codesim.runner.engine import StopReason
 from codesim.runner.session import RunOutcome, execute_run, open_run_directory
@@ -282,6 +282,7 @@ async def test_run_files_carry_the_schema_version_outcome_fields_and_estimated_t
     assert "4 LLM calls counted by estimate" in console.file.getvalue()
     for line in _lines(out):
         assert line["schema_version"] == SCHEMA_VERSION
+        assert set(line) <= {field.name for field in dataclasses.fields(ResultLine)}  # the schema knows every field
         assert (line["outcome"], line["outcome_kind"], line["plan"], line["debug_round"]) == (
             "first_code",
             "solved",
