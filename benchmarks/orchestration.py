@@ -132,11 +132,31 @@ def run_level(
     flight; its timings, CPU and per-task call counts."""
     name = f"{concurrency}x{window}"
     home, out, stats = work / f"home-{name}", work / f"run-{name}", work / f"stats-{name}.json"
-    argv = [
-        "run", "--dataset", "humaneval", "--data-file", str(data), "--strategy", "codesim",
-        "--provider", "openai", "--base-url", server.openai_base_url, "--model", "fake-coder",
-        "--llm-concurrency", str(concurrency), "--concurrency", str(window * concurrency), "--out", str(out),
-    ] + (["--limit", str(limit)] if limit else []) + ([] if cache else ["--no-cache"])
+    argv = (
+        [
+            "run",
+            "--dataset",
+            "humaneval",
+            "--data-file",
+            str(data),
+            "--strategy",
+            "codesim",
+            "--provider",
+            "openai",
+            "--base-url",
+            server.openai_base_url,
+            "--model",
+            "fake-coder",
+            "--llm-concurrency",
+            str(concurrency),
+            "--concurrency",
+            str(window * concurrency),
+            "--out",
+            str(out),
+        ]
+        + (["--limit", str(limit)] if limit else [])
+        + ([] if cache else ["--no-cache"])
+    )
     env = {"CODESIM_HOME": str(home), "OPENAI_API_KEY": "fake", "PATH": "/usr/bin:/bin"}
     if profile_dir:
         env["ORCH_PROFILE"] = str(profile_dir.resolve() / f"run-{name}.prof")
@@ -228,9 +248,10 @@ def main() -> None:
     )
     print(header)
     script = CodeSimScript(rows)
-    with tempfile.TemporaryDirectory(prefix="codesim-orch-") as tmp, FakeLLMServer(
-        script, latency_s=args.latency
-    ) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="codesim-orch-") as tmp,
+        FakeLLMServer(script, latency_s=args.latency) as server,
+    ):
         for concurrency, window in ((level, window) for level in levels for window in windows):
             load = os.getloadavg()[0]
             result = run_level(

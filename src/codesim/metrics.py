@@ -34,6 +34,5 @@ def tasks_short_of(counts: Mapping[str, tuple[int, int]], k: int) -> list[str]:
 def pass_at_ks(counts: Mapping[str, tuple[int, int]], ks: Sequence[int]) -> dict[str, float | None]:
     """`{"pass@k": value}` for each k; None where some task has fewer than k samples."""
     return {
-        f"pass@{k}": None if not counts or tasks_short_of(counts, k) else mean_pass_at_k(counts.values(), k)
-        for k in ks
+        f"pass@{k}": None if not counts or tasks_short_of(counts, k) else mean_pass_at_k(counts.values(), k) for k in ks
     }

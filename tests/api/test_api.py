@@ -75,8 +75,13 @@ def test_run_records_the_model_object_actually_used(server: FakeLLMServer, tmp_p
 def test_run_by_model_name_writes_the_cli_run_files(server: FakeLLMServer, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     summary = codesim.run(
-        dataset="humaneval", strategy="codesim", model="openai/fake-coder", data_file=HUMANEVAL, limit=2,
-        max_plan_tries=1, max_debug_tries=1,
+        dataset="humaneval",
+        strategy="codesim",
+        model="openai/fake-coder",
+        data_file=HUMANEVAL,
+        limit=2,
+        max_plan_tries=1,
+        max_debug_tries=1,
     )
     out = tmp_path / "runs" / "humaneval-codesim-fake-coder"
     assert summary.out_dir == Path("runs/humaneval-codesim-fake-coder")
@@ -179,7 +184,9 @@ def test_errors_name_the_setting_in_each_audience_s_words(tmp_path: Path) -> Non
     done = subprocess.run(
         [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
         + ["--strategy", "direct", "--provider", "groq", "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2
     assert done.stderr == "codesim: error: provider 'groq' has no default model: pass --model\n"

@@ -176,13 +176,19 @@ def test_a_broken_plugin_is_named_in_one_line_and_never_stops_a_built_in_name(tm
     samples.write_text(json.dumps({"task_id": "HumanEval/0", "completion": "    return False\n"}) + "\n")
     broken = subprocess.run(
         [sys.executable, "-m", "codesim", "evaluate", "--dataset", "broken-tasks", "--samples", str(samples)],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert broken.returncode == 1
     assert broken.stderr.count("\n") == 1 and "dataset plugin 'broken-tasks'" in broken.stderr
     assert "No module named 'codesim_missing_module'" in broken.stderr
     built_in = subprocess.run(
         [sys.executable, "-m", "codesim", "evaluate", "--dataset", "humaneval", "--samples", str(samples)],
-        capture_output=True, text=True, timeout=300, env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert built_in.returncode == 0, built_in.stderr

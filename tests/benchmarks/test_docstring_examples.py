@@ -42,8 +42,7 @@ def test_arrow_styles() -> None:
 
 def test_input_output_and_for_given_styles() -> None:
     prompt = prompt_with(
-        "Example 1:\n        Input: x = [1, 2], y = 3\n        Output: 6\n"
-        "    For x = 5, y = 1 the output should be 6"
+        "Example 1:\n        Input: x = [1, 2], y = 3\n        Output: 6\n    For x = 5, y = 1 the output should be 6"
     )
     assert extract_examples(prompt, "f") == ["assert f(5, 1) == 6", "assert f([1, 2], 3) == 6"]
 
@@ -74,8 +73,10 @@ def test_agreement_with_the_papers_sample_io_on_all_164_problems() -> None:
         extracted_total += len(extracted)
         reference_total += len(reference)
     precision, recall = shared / extracted_total, shared / reference_total
-    print(f"docstring extraction vs sample_io: {exact}/164 problems identical; asserts: "
-          f"{shared} shared, precision {precision:.3f}, recall {recall:.3f}")
+    print(
+        f"docstring extraction vs sample_io: {exact}/164 problems identical; asserts: "
+        f"{shared} shared, precision {precision:.3f}, recall {recall:.3f}"
+    )
     # measured 2026-11-23: 145/164 identical, precision 0.979, recall 0.918
     assert exact >= 140
     assert precision >= 0.95

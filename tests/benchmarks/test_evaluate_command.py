@@ -24,15 +24,27 @@ def run_evaluate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, d
 
 
 def test_verdicts_pass_at_k_unknown_ids_and_short_tasks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    samples = write_samples(tmp_path / "samples.jsonl", [
-        {"task_id": "Toy/0", "completion": "    return a + b\n", "note": "right"},
-        {"task_id": "Toy/0", "completion": "    return a - b\n", "note": "wrong"},
-        {"task_id": "Toy/1", "solution": "def reverse_words(text):\n    return ' '.join(text.split()[::-1])\n"},
-        {"task_id": "Toy/9", "solution": "print('no such task')\n"},
-    ])
+    samples = write_samples(
+        tmp_path / "samples.jsonl",
+        [
+            {"task_id": "Toy/0", "completion": "    return a + b\n", "note": "right"},
+            {"task_id": "Toy/0", "completion": "    return a - b\n", "note": "wrong"},
+            {"task_id": "Toy/1", "solution": "def reverse_words(text):\n    return ' '.join(text.split()[::-1])\n"},
+            {"task_id": "Toy/9", "solution": "print('no such task')\n"},
+        ],
+    )
     code, summary, err = run_evaluate(
-        capsys, "--dataset", "humaneval", "--data-file", str(FIXTURES / "openai_humaneval.jsonl"),
-        "--samples", str(samples), "--k", "1,2", "--workers", "2",
+        capsys,
+        "--dataset",
+        "humaneval",
+        "--data-file",
+        str(FIXTURES / "openai_humaneval.jsonl"),
+        "--samples",
+        str(samples),
+        "--k",
+        "1,2",
+        "--workers",
+        "2",
     )
     assert code == 0
     assert summary["dataset"] == "humaneval" and summary["n_tasks"] == 2 and summary["n_samples"] == 3
@@ -42,7 +54,9 @@ def test_verdicts_pass_at_k_unknown_ids_and_short_tasks(tmp_path: Path, capsys: 
     assert "Toy/9" in err and "pass@2 not computed" in err
     out_rows = [json.loads(line) for line in (tmp_path / "samples.eval.jsonl").read_text().splitlines()]
     assert [(r["task_id"], r["passed"], r["status"]) for r in out_rows] == [
-        ("Toy/0", True, "passed"), ("Toy/0", False, "failed"), ("Toy/1", True, "passed"),
+        ("Toy/0", True, "passed"),
+        ("Toy/0", False, "failed"),
+        ("Toy/1", True, "passed"),
         ("Toy/9", False, "unknown_task"),
     ]
     assert out_rows[0]["note"] == "right"  # the input line's own fields are kept
@@ -56,8 +70,17 @@ def test_a_deliberately_wrong_sample_set_scores_zero(tmp_path: Path, capsys: pyt
         rows.append({"task_id": problem.task_id, "completion": "    return None\n"})
         rows.append({"task_id": problem.task_id, "completion": "    return 0\n"})
     samples = write_samples(tmp_path / "wrong.jsonl", rows)
-    code, summary, _ = run_evaluate(capsys, "--dataset", "humaneval", "--samples", str(samples), "--k", "1,2",
-                                    "--out", str(tmp_path / "verdicts.jsonl"))
+    code, summary, _ = run_evaluate(
+        capsys,
+        "--dataset",
+        "humaneval",
+        "--samples",
+        str(samples),
+        "--k",
+        "1,2",
+        "--out",
+        str(tmp_path / "verdicts.jsonl"),
+    )
     assert code == 0
     assert (summary["n_tasks"], summary["n_samples"], summary["n_passed"]) == (164, 328, 0)
     assert summary["pass@1"] == 0.0 and summary["pass@2"] == 0.0
@@ -68,8 +91,9 @@ def test_visible_tests_can_be_fooled_hidden_ones_not(tmp_path: Path, capsys: pyt
     memorised = "def add_two(a, b):\n    return {(2, 3): 5, (-1, 1): 0}.get((a, b), 42)\n"
     samples = write_samples(tmp_path / "s.jsonl", [{"task_id": "Toy/0", "solution": memorised}])
     data = str(FIXTURES / "openai_humaneval.jsonl")
-    _, visible, _ = run_evaluate(capsys, "--dataset", "humaneval", "--data-file", data, "--samples", str(samples),
-                                 "--tests", "visible")
+    _, visible, _ = run_evaluate(
+        capsys, "--dataset", "humaneval", "--data-file", data, "--samples", str(samples), "--tests", "visible"
+    )
     _, hidden, _ = run_evaluate(capsys, "--dataset", "humaneval", "--data-file", data, "--samples", str(samples))
     assert visible["pass@1"] == 1.0 and visible["tests"] == "visible"
     assert hidden["pass@1"] == 0.0
@@ -83,8 +107,9 @@ def test_visible_tests_can_be_fooled_hidden_ones_not(tmp_path: Path, capsys: pyt
 
 def test_integer_task_ids_match_mbpp_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     samples = write_samples(tmp_path / "s.jsonl", [{"task_id": 601, "solution": "def square(x):\n    return x * x\n"}])
-    code, summary, _ = run_evaluate(capsys, "--dataset", "mbpp", "--data-file", str(FIXTURES / "mbpp_full.jsonl"),
-                                    "--samples", str(samples))
+    code, summary, _ = run_evaluate(
+        capsys, "--dataset", "mbpp", "--data-file", str(FIXTURES / "mbpp_full.jsonl"), "--samples", str(samples)
+    )
     assert code == 0 and summary["pass@1"] == 1.0 and summary["unknown_task_ids"] == []
 
 
@@ -102,8 +127,15 @@ def test_usage_errors_are_one_line_exit_2(
 ) -> None:
     samples = tmp_path / "s.jsonl"
     samples.write_text(lines)
-    args = ["--dataset", "humaneval", "--data-file", str(FIXTURES / "openai_humaneval.jsonl"), "--samples",
-            str(samples), *flags]
+    args = [
+        "--dataset",
+        "humaneval",
+        "--data-file",
+        str(FIXTURES / "openai_humaneval.jsonl"),
+        "--samples",
+        str(samples),
+        *flags,
+    ]
     code, _, err = run_evaluate(capsys, *args)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and message in err

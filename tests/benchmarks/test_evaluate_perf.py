@@ -26,10 +26,22 @@ def test_humaneval_canonical_solutions_run_like_the_reference(
 ) -> None:
     data = shared_file("humaneval/HumanEval.jsonl")
     rows = [json.loads(line) for line in data.read_text().splitlines()]
-    samples = write_samples(tmp_path / "canonical.jsonl",
-                            [{"task_id": row["task_id"], "completion": row["canonical_solution"]} for row in rows])
-    code, summary, err = run_evaluate(capsys, "--dataset", "humaneval", "--data-file", str(data),
-                                      "--samples", str(samples), "--perf", "--repeats", "5")
+    samples = write_samples(
+        tmp_path / "canonical.jsonl",
+        [{"task_id": row["task_id"], "completion": row["canonical_solution"]} for row in rows],
+    )
+    code, summary, err = run_evaluate(
+        capsys,
+        "--dataset",
+        "humaneval",
+        "--data-file",
+        str(data),
+        "--samples",
+        str(samples),
+        "--perf",
+        "--repeats",
+        "5",
+    )
     assert code == 0 and summary["pass@1"] == 1.0
     perf = summary["perf"]
     assert (perf["repeats"], perf["n_measured"], perf["n_with_reference"]) == (5, 164, 164)
@@ -49,12 +61,25 @@ def test_a_slower_sample_shows_its_ratio_and_a_failing_one_is_not_measured(
 ) -> None:
     data = shared_file("humaneval/HumanEval.jsonl")
     canonical = json.loads(data.read_text().splitlines()[0])["canonical_solution"]
-    samples = write_samples(tmp_path / "s.jsonl", [
-        {"task_id": "HumanEval/0", "completion": SPIN + canonical},
-        {"task_id": "HumanEval/0", "completion": "    return True\n"},
-    ])
-    code, summary, _ = run_evaluate(capsys, "--dataset", "humaneval", "--data-file", str(data),
-                                    "--samples", str(samples), "--perf", "--repeats", "3")
+    samples = write_samples(
+        tmp_path / "s.jsonl",
+        [
+            {"task_id": "HumanEval/0", "completion": SPIN + canonical},
+            {"task_id": "HumanEval/0", "completion": "    return True\n"},
+        ],
+    )
+    code, summary, _ = run_evaluate(
+        capsys,
+        "--dataset",
+        "humaneval",
+        "--data-file",
+        str(data),
+        "--samples",
+        str(samples),
+        "--perf",
+        "--repeats",
+        "3",
+    )
     assert code == 0
     slow, failing = _rows(tmp_path / "s.eval.jsonl")
     assert slow["perf"]["cpu_s"]["min"] >= 0.05 and slow["perf"]["cpu_ratio"] > 10
@@ -65,18 +90,21 @@ def test_a_slower_sample_shows_its_ratio_and_a_failing_one_is_not_measured(
 def test_mbpp_reference_is_its_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = shared_file("mbpp/MBPP.jsonl")
     problems = load_problems("mbpp", str(data))[:10]
-    samples = write_samples(tmp_path / "m.jsonl",
-                            [{"task_id": p.task_id, "solution": reference_program(p)} for p in problems])
-    code, summary, _ = run_evaluate(capsys, "--dataset", "mbpp", "--data-file", str(data),
-                                    "--samples", str(samples), "--perf", "--repeats", "3")
+    samples = write_samples(
+        tmp_path / "m.jsonl", [{"task_id": p.task_id, "solution": reference_program(p)} for p in problems]
+    )
+    code, summary, _ = run_evaluate(
+        capsys, "--dataset", "mbpp", "--data-file", str(data), "--samples", str(samples), "--perf", "--repeats", "3"
+    )
     assert code == 0
     assert summary["perf"]["n_with_reference"] == summary["perf"]["n_measured"] == summary["n_passed"] > 0
 
 
 def test_perf_needs_the_hidden_tests(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     samples = write_samples(tmp_path / "s.jsonl", [{"task_id": "HumanEval/0", "completion": "    pass\n"}])
-    code, _, err = run_evaluate(capsys, "--dataset", "humaneval", "--samples", str(samples), "--perf",
-                                "--tests", "visible")
+    code, _, err = run_evaluate(
+        capsys, "--dataset", "humaneval", "--samples", str(samples), "--perf", "--tests", "visible"
+    )
     assert code == 2 and "--perf" in err and len(err.strip().splitlines()) == 1
 
 
@@ -85,8 +113,12 @@ def test_the_python_api_measures_with_perf_repeats() -> None:
 
     data = shared_file("humaneval/HumanEval.jsonl")
     row = json.loads(data.read_text().splitlines()[2])
-    evaluation = codesim.evaluate([{"task_id": row["task_id"], "completion": row["canonical_solution"]}],
-                                  dataset="humaneval", data_file=data, perf_repeats=2)
+    evaluation = codesim.evaluate(
+        [{"task_id": row["task_id"], "completion": row["canonical_solution"]}],
+        dataset="humaneval",
+        data_file=data,
+        perf_repeats=2,
+    )
     assert evaluation.perfs is not None and len(evaluation.perfs) == 1
     perf = evaluation.perfs[0]
     assert perf is not None and perf.reference is not None and perf.cpu_ratio is not None

@@ -48,7 +48,7 @@ def test_line_fields_are_kept_and_blank_lines_skipped(tmp_path: Path) -> None:
         ('{"task_id": "a"}\n', "samples.jsonl:1: needs 'solution'"),
         ('{"task_id": [1], "solution": "s"}\n', "samples.jsonl:1: task_id should be text"),
         ('{"task_id": "a", "solution": 5}\n', "samples.jsonl:1: 'solution' should be a string"),
-        ('[1, 2]\n', "samples.jsonl:1: expected a JSON object"),
+        ("[1, 2]\n", "samples.jsonl:1: expected a JSON object"),
         ("\n\n", "no samples"),
     ],
 )

@@ -71,8 +71,10 @@ def test_counts_outcomes_and_budget_replay(tmp_path: Path) -> None:
     report = run_report(str(write_run(tmp_path / "run")), "--budgets", "3,4,5")
     assert report.returncode == 0, report.stderr
     lines = report.stdout.splitlines()
-    assert "simulation: calls 2, fallback: no VERDICT line 1, fallbacks with a wording read 1, " \
-           "fallback: no VERDICT line and no wording of success or mismatch 1" in lines
+    assert (
+        "simulation: calls 2, fallback: no VERDICT line 1, fallbacks with a wording read 1, "
+        "fallback: no VERDICT line and no wording of success or mismatch 1" in lines
+    )
     assert "debugging: calls 1, at max_tokens 1, program already tried 1, fallback: no ERROR SOURCE line 1" in lines
     assert "  plan_2: 1 / 1" in lines and "  first_code: 0 / 1" in lines
     assert "visible tests passed, hidden failed: 1 T/1" in lines

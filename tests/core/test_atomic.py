@@ -22,4 +22,3 @@ def test_atomic_files_follow_the_umask(tmp_path: Path, umask: int) -> None:
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, env=os.environ.copy())
     mode = stat.S_IMODE((tmp_path / "summary.json").stat().st_mode)
     assert mode == stat.S_IMODE((tmp_path / "plain.json").stat().st_mode) == 0o666 & ~umask
-

@@ -81,8 +81,19 @@ def test_a_hosted_model_run_without_the_extras(tmp_path: Path) -> None:
 def test_a_missing_extra_is_named(tmp_path: Path, provider: str, extra: str) -> None:
     keys = {"ANTHROPIC_API_KEY": "x", "GEMINI_API_KEY": "x"}
     done = bare_codesim(
-        tmp_path, "run", "--dataset", "humaneval", "--strategy", "direct", "--limit", "1", "--provider", provider,
-        "--out", str(tmp_path / "out"), env=keys,
+        tmp_path,
+        "run",
+        "--dataset",
+        "humaneval",
+        "--strategy",
+        "direct",
+        "--limit",
+        "1",
+        "--provider",
+        provider,
+        "--out",
+        str(tmp_path / "out"),
+        env=keys,
     )
     assert done.returncode == 2 and f"pip install '{extra}'" in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1

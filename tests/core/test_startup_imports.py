@@ -31,7 +31,10 @@ def _modules_after(tmp_path: Path, *argv: str) -> set[str]:
     listing = tmp_path / "modules.json"
     done = subprocess.run(
         [sys.executable, "-c", RUN_AND_LIST_MODULES, str(listing), *argv],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     result = json.loads(listing.read_text())
     assert result["code"] in (0, None), done.stderr

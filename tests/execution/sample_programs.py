@@ -24,22 +24,21 @@ SUM = {
 BROKEN = {
     "c": "int main(void) { return undefined_name; }\n",
     "cpp": "int main() { std::vector<int> v; }\n",
-    "java": "public class Main { public static void main(String[] a) { int x = \"s\"; } }\n",
+    "java": 'public class Main { public static void main(String[] a) { int x = "s"; } }\n',
     "go": "package main\nfunc main() { x := 1 }\n",
-    "rust": "fn main() { let x: i32 = \"s\"; }\n",
+    "rust": 'fn main() { let x: i32 = "s"; }\n',
 }
 
 # Allocates 1 MiB blocks, touching them, until something gives.
 MEMORY_HOG = {
     "python": "blocks = []\nwhile True:\n    blocks.append(bytearray(1 << 20))\n",
-    "c": "#include <stdlib.h>\n#include <string.h>\n"
-         "int main(void){for(;;){char*p=malloc(1<<20);memset(p,1,1<<20);}}\n",
+    "c": "#include <stdlib.h>\n#include <string.h>\nint main(void){for(;;){char*p=malloc(1<<20);memset(p,1,1<<20);}}\n",
     "cpp": "#include <vector>\nint main(){std::vector<std::vector<char>> v;for(;;)v.emplace_back(1<<20,1);}\n",
     "java": "import java.util.*;\npublic class Main { public static void main(String[] a) {\n"
-            "  List<byte[]> l = new ArrayList<>(); for (;;) l.add(new byte[1 << 20]); } }\n",
+    "  List<byte[]> l = new ArrayList<>(); for (;;) l.add(new byte[1 << 20]); } }\n",
     "javascript": "const a = [];\nfor (;;) a.push(new Array(1 << 17).fill(1.5));\n",
     "go": "package main\nfunc main() { var l [][]byte\n for { b := make([]byte, 1<<20); for i := range b { b[i] = 1 };"
-          " l = append(l, b) } }\n",
+    " l = append(l, b) } }\n",
     "rust": "fn main() { let mut v: Vec<Vec<u8>> = Vec::new(); loop { v.push(vec![1u8; 1 << 20]); } }\n",
     "ruby": "a = []\nloop { a << ('x' * (1 << 20)) }\n",
     "php": "<?php\n$a = [];\nfor (;;) { $a[] = str_repeat('x', 1 << 20); }\n",

@@ -49,8 +49,9 @@ async def test_every_writable_directory_is_private_to_the_run(sandbox: Sandbox, 
     for directory in found["writable"]:
         assert not (Path(directory) / marker).exists(), f"{directory} is the host's: the file is visible outside"
     # The same worker's next run starts with the private directories empty.
-    leftover = await sandbox.run_program("import os\nprint(os.listdir('/dev/shm') + os.listdir('/run/lock'))\n",
-                                         "python")
+    leftover = await sandbox.run_program(
+        "import os\nprint(os.listdir('/dev/shm') + os.listdir('/run/lock'))\n", "python"
+    )
     assert (leftover.status, leftover.stdout) == ("ok", "[]\n")
     await assert_host_unharmed(sandbox, canary)
 

@@ -23,8 +23,9 @@ async def test_unimported_annotation_fails_in_function_tests_as_in_cpython(sandb
 async def test_unimported_annotation_fails_in_a_stdin_program_as_in_cpython(sandbox: Sandbox) -> None:
     outcome = await sandbox.run_program(UNIMPORTED_LIST + "print(total([1, 2]))\n", "python")
     assert outcome.status == "runtime_error" and "NameError: name 'List' is not defined" in outcome.stderr
-    report = await sandbox.run_tests(UNIMPORTED_LIST + "print(total([1, 2]))\n", [Case("io", "", "3")],
-                                     kind=ProblemKind.STDIO)
+    report = await sandbox.run_tests(
+        UNIMPORTED_LIST + "print(total([1, 2]))\n", [Case("io", "", "3")], kind=ProblemKind.STDIO
+    )
     assert report.verdict is Verdict.RUNTIME_ERROR
 
 
@@ -37,8 +38,9 @@ async def test_annotations_are_evaluated_eagerly_in_programs_and_tests(sandbox: 
 
 
 async def test_a_prelude_does_not_change_the_verdict(sandbox: Sandbox) -> None:
-    problem = PublicProblem(task_id="t", prompt="", kind=ProblemKind.FUNCTION, entry_point="total",
-                            prelude="import math\n")
+    problem = PublicProblem(
+        task_id="t", prompt="", kind=ProblemKind.FUNCTION, entry_point="total", prelude="import math\n"
+    )
     report = await sandbox.run_problem_tests(problem, UNIMPORTED_LIST, [Case("call", [[1, 2]], 3)])
     assert report.verdict is Verdict.RUNTIME_ERROR and "NameError" in report.results[0].error
     with_import = "from typing import List\n" + UNIMPORTED_LIST

@@ -26,7 +26,11 @@ async def test_per_test_results_with_input_expected_actual_and_error(sandbox: Sa
     ]
     report = await sandbox.run_tests(ADD, tests, kind=FUNCTION, entry_point="add")
     assert [r.verdict for r in report.results] == [
-        Verdict.PASSED, Verdict.PASSED, Verdict.FAILED, Verdict.FAILED, Verdict.RUNTIME_ERROR
+        Verdict.PASSED,
+        Verdict.PASSED,
+        Verdict.FAILED,
+        Verdict.FAILED,
+        Verdict.RUNTIME_ERROR,
     ]
     assert report.verdict is Verdict.FAILED and not report.passed
     assert report.results[2].actual == "5" and "expected 6" in report.results[2].error
@@ -41,8 +45,9 @@ async def test_per_test_results_with_input_expected_actual_and_error(sandbox: Sa
 
 
 async def test_all_passing(sandbox: Sandbox) -> None:
-    report = await sandbox.run_tests(ADD, [Case("call", [1, 2], 3), Case("call", ["a", "b"], "ab")],
-                                     kind=FUNCTION, entry_point="add")
+    report = await sandbox.run_tests(
+        ADD, [Case("call", [1, 2], 3), Case("call", ["a", "b"], "ab")], kind=FUNCTION, entry_point="add"
+    )
     assert report.passed and report.verdict is Verdict.PASSED
 
 
@@ -61,24 +66,25 @@ async def test_stop_at_first_failure(sandbox: Sandbox) -> None:
 
 
 async def test_code_that_does_not_compile_fails_every_test(sandbox: Sandbox) -> None:
-    report = await sandbox.run_tests("def add(a, b) return a", [Case("call", [1, 2], 3)] * 2,
-                                     kind=FUNCTION, entry_point="add")
+    report = await sandbox.run_tests(
+        "def add(a, b) return a", [Case("call", [1, 2], 3)] * 2, kind=FUNCTION, entry_point="add"
+    )
     assert [r.verdict for r in report.results] == [Verdict.RUNTIME_ERROR] * 2
     assert "SyntaxError" in report.results[0].error
 
 
 async def test_solution_method_entry_point_and_float_tolerance(sandbox: Sandbox) -> None:
     code = "class Solution:\n    def mean(self, xs):\n        return sum(xs) / len(xs)\n"
-    tests = [Case("call", [[1, 2]], 1.5), Case("call", [[0.1, 0.2]], 0.15000000001),
-             Case("call", [[1, 1]], 1.1)]
+    tests = [Case("call", [[1, 2]], 1.5), Case("call", [[0.1, 0.2]], 0.15000000001), Case("call", [[1, 1]], 1.1)]
     report = await sandbox.run_tests(code, tests, kind=FUNCTION, entry_point="Solution.mean")
     assert [r.verdict for r in report.results] == [Verdict.PASSED, Verdict.PASSED, Verdict.FAILED]
 
 
 async def test_plain_data_of_every_builtin_kind_round_trips(sandbox: Sandbox) -> None:
     code = "def f():\n    return (1, [2.5, None], {'a': {3}}, b'x', True)\n"
-    report = await sandbox.run_tests(code, [Case("call", [], [1, [2.5, None], {"a": {3}}, b"x", True])],
-                                     kind=FUNCTION, entry_point="f")
+    report = await sandbox.run_tests(
+        code, [Case("call", [], [1, [2.5, None], {"a": {3}}, b"x", True])], kind=FUNCTION, entry_point="f"
+    )
     assert report.passed, report.feedback()
 
 
@@ -93,8 +99,9 @@ async def test_humaneval_canonical_solutions_pass_and_a_wrong_one_fails(sandbox:
     rows = [json.loads(line) for line in HUMANEVAL.read_text().splitlines()[:8]]
     for row in rows:
         test = Case("assert", f"{row['test']}\ncheck({row['entry_point']})\n")
-        report = await sandbox.run_tests(row["prompt"] + row["canonical_solution"], [test], kind=FUNCTION,
-                                         entry_point=row["entry_point"])
+        report = await sandbox.run_tests(
+            row["prompt"] + row["canonical_solution"], [test], kind=FUNCTION, entry_point=row["entry_point"]
+        )
         assert report.passed, (row["task_id"], report.feedback())
     wrong = rows[0]["prompt"] + "    return False\n"
     test = Case("assert", f"{rows[0]['test']}\ncheck({rows[0]['entry_point']})\n")
@@ -104,8 +111,11 @@ async def test_humaneval_canonical_solutions_pass_and_a_wrong_one_fails(sandbox:
 
 async def test_lazy_and_view_results_are_checked_not_refused(sandbox: Sandbox) -> None:
     code = "def f(d):\n    return map(str, d.keys())\n\ndef g(d):\n    return d.values()\n"
-    tests = [Case("assert", "assert list(f({1: 2})) == ['1']"), Case("assert", "assert set(g({1: 2})) == {2}"),
-             Case("assert", "assert sorted(g({1: 3, 2: 4})) == [3, 4]")]
+    tests = [
+        Case("assert", "assert list(f({1: 2})) == ['1']"),
+        Case("assert", "assert set(g({1: 2})) == {2}"),
+        Case("assert", "assert sorted(g({1: 3, 2: 4})) == [3, 4]"),
+    ]
     report = await sandbox.run_tests(code, tests, kind=FUNCTION, entry_point="g")
     assert report.passed, report.feedback()
 
@@ -115,16 +125,18 @@ async def test_failed_assert_reports_the_actual_value_of_its_left_side(sandbox: 
     check = (
         "def check(candidate):\n    assert candidate(1) == 3\n    assert candidate(2) == 4, 'message'\ncheck(double)\n"
     )
-    report = await sandbox.run_tests(code, [Case("assert", "assert double(2) == 4"), Case("assert", check)],
-                                     kind=FUNCTION, entry_point="double")
+    report = await sandbox.run_tests(
+        code, [Case("assert", "assert double(2) == 4"), Case("assert", check)], kind=FUNCTION, entry_point="double"
+    )
     assert [r.actual for r in report.results] == ["6", "6"]
     assert "Actual output: 6" in report.feedback()
 
 
 async def test_call_inputs_that_json_cannot_hold_are_passed_sensibly(sandbox: Sandbox) -> None:
     code = "def total(xs):\n    return sum(xs)\n"
-    report = await sandbox.run_tests(code, [Case("call", [{1, 2, 3}], 6), Case("call", [(4, 5)], 9)],
-                                     kind=FUNCTION, entry_point="total")
+    report = await sandbox.run_tests(
+        code, [Case("call", [{1, 2, 3}], 6), Case("call", [(4, 5)], 9)], kind=FUNCTION, entry_point="total"
+    )
     assert report.passed, report.feedback()
 
 
@@ -139,6 +151,6 @@ async def test_problem_prelude_reaches_python_programs_only() -> None:
         uses_list = "def total(xs: List[int]) -> int:\n    return sum(xs)\n"
         report = await sandbox.run_problem_tests(function, uses_list, [TestCase("call", [[1, 2]], 3)])
         assert report.passed, report.feedback()
-        c_program = "#include <stdio.h>\nint main(){int x; scanf(\"%d\", &x); printf(\"%d\\n\", x); return 0;}\n"
+        c_program = '#include <stdio.h>\nint main(){int x; scanf("%d", &x); printf("%d\\n", x); return 0;}\n'
         report = await sandbox.run_problem_tests(stdio, c_program, [TestCase("io", "7\n", "7\n")], language="c")
         assert report.passed, report.feedback()

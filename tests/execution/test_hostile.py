@@ -20,8 +20,9 @@ FUNCTION = ProblemKind.FUNCTION
 pytestmark = requires_root
 
 
-async def run(sandbox: Sandbox, code: str, *, time_limit_s: float = 10.0, memory_mb: int = 256,
-              language: str = "python") -> RunOutcome:
+async def run(
+    sandbox: Sandbox, code: str, *, time_limit_s: float = 10.0, memory_mb: int = 256, language: str = "python"
+) -> RunOutcome:
     outcome = await sandbox.run_program(textwrap.dedent(code), language, time_limit_s=time_limit_s, memory_mb=memory_mb)
     assert SECRET not in outcome.stdout and SECRET not in outcome.stderr
     return outcome
@@ -34,6 +35,7 @@ async def check_function(sandbox: Sandbox, code: str, tests: list[Case], entry_p
 
 
 # --- runaway resources -------------------------------------------------------------------------
+
 
 async def test_infinite_loop_times_out(sandbox: Sandbox, canary: Canary) -> None:
     outcome = await run(sandbox, "while True:\n    pass\n", time_limit_s=1.5)
@@ -88,6 +90,7 @@ async def test_open_files_limit(sandbox: Sandbox, canary: Canary) -> None:
 
 
 # --- processes -----------------------------------------------------------------------------------
+
 
 async def test_burst_of_50_forks_leaves_nothing_behind(sandbox: Sandbox, canary: Canary) -> None:
     code = """
@@ -202,6 +205,7 @@ async def test_cannot_regain_root(sandbox: Sandbox, canary: Canary) -> None:
 
 # --- secrets and files -----------------------------------------------------------------------------
 
+
 async def test_environment_is_built_from_scratch(sandbox: Sandbox, canary: Canary) -> None:
     outcome = await run(sandbox, "import os\nprint(sorted(os.environ))\n")
     assert outcome.status == "ok"
@@ -297,6 +301,7 @@ async def test_no_network(sandbox: Sandbox, canary: Canary) -> None:
 
 # --- faking a pass ---------------------------------------------------------------------------------
 
+
 async def test_sys_exit_zero_inside_the_function_does_not_pass(sandbox: Sandbox, canary: Canary) -> None:
     code = "import sys\ndef f(x):\n    sys.exit(0)\n"
     assert await check_function(sandbox, code, [Case("assert", "assert f(1) == 2")]) is Verdict.RUNTIME_ERROR
@@ -380,8 +385,11 @@ async def test_patching_builtins_does_not_fake_a_pass(sandbox: Sandbox, canary: 
             builtins.len = lambda value: 3
             return x
         """
-    tests = [Case("assert", "assert abs(f(1) - 2) < 1e-9"), Case("assert", "assert all([f(0)])"),
-             Case("assert", "assert len(f([1])) == 3")]
+    tests = [
+        Case("assert", "assert abs(f(1) - 2) < 1e-9"),
+        Case("assert", "assert all([f(0)])"),
+        Case("assert", "assert len(f([1])) == 3"),
+    ]
     report = await sandbox.run_tests(textwrap.dedent(code), tests, kind=FUNCTION, entry_point="f")
     assert [r.verdict for r in report.results] == [Verdict.FAILED] * 3
     await assert_host_unharmed(sandbox, canary)

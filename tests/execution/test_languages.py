@@ -11,8 +11,19 @@ from codesim.execution.languages import ToolchainMissing, find_tool, java_main_c
 
 @pytest.mark.parametrize(
     ("alias", "name"),
-    [("Python3", "python"), ("py", "python"), ("C++", "cpp"), ("c++17", "cpp"), ("js", "javascript"),
-     ("Java", "java"), ("golang", "go"), ("Rust", "rust"), ("rb", "ruby"), ("PHP", "php"), ("C", "c")],
+    [
+        ("Python3", "python"),
+        ("py", "python"),
+        ("C++", "cpp"),
+        ("c++17", "cpp"),
+        ("js", "javascript"),
+        ("Java", "java"),
+        ("golang", "go"),
+        ("Rust", "rust"),
+        ("rb", "ruby"),
+        ("PHP", "php"),
+        ("C", "c"),
+    ],
 )
 def test_aliases(alias: str, name: str) -> None:
     assert normalize_language(alias) == name

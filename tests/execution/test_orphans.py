@@ -78,8 +78,12 @@ def assert_none_left(base: int, count: int) -> None:
 def harness(tmp_path: Path, command: str, server: FakeLLMServer) -> tuple[list[str], dict[str, str]]:
     """The argv and environment of one harness command whose candidate is HOSTILE."""
     base = random.randrange(70_000, 90_000, UID_COUNT)
-    env = {**os.environ, "CODESIM_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": "x",
-           "CODESIM_SANDBOX_UID_BASE": str(base)}
+    env = {
+        **os.environ,
+        "CODESIM_HOME": str(tmp_path / "home"),
+        "OPENAI_API_KEY": "x",
+        "CODESIM_SANDBOX_UID_BASE": str(base),
+    }
     codesim = [sys.executable, "-m", "codesim"]
     if command == "exec":
         program = tmp_path / "hostile.py"
@@ -88,12 +92,37 @@ def harness(tmp_path: Path, command: str, server: FakeLLMServer) -> tuple[list[s
     if command == "evaluate":
         samples = tmp_path / "samples.jsonl"
         samples.write_text(json.dumps({"task_id": "HumanEval/0", "solution": HOSTILE}) + "\n")
-        return [*codesim, "evaluate", "--dataset", "humaneval", "--data-file", str(HUMANEVAL), "--samples",
-                str(samples)], env
+        return [
+            *codesim,
+            "evaluate",
+            "--dataset",
+            "humaneval",
+            "--data-file",
+            str(HUMANEVAL),
+            "--samples",
+            str(samples),
+        ], env
     server.push(*[FakeReply(f"```python\n{HOSTILE}```\n")] * 4)
-    return [*codesim, "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL), "--strategy", "direct",
-            "--provider", "openai", "--base-url", server.openai_base_url, "--model", "fake", "--limit", "1",
-            "--out", str(tmp_path / "out")], env
+    return [
+        *codesim,
+        "run",
+        "--dataset",
+        "humaneval",
+        "--data-file",
+        str(HUMANEVAL),
+        "--strategy",
+        "direct",
+        "--provider",
+        "openai",
+        "--base-url",
+        server.openai_base_url,
+        "--model",
+        "fake",
+        "--limit",
+        "1",
+        "--out",
+        str(tmp_path / "out"),
+    ], env
 
 
 @pytest.mark.parametrize("command", ["run", "exec", "evaluate"])
@@ -137,13 +166,29 @@ time.sleep(300)
 FORKSERVER = Path(__file__).resolve().parents[2] / "src" / "codesim" / "execution" / "forkserver.py"
 
 
-@pytest.mark.skipif(not Path("/usr/bin/setpriv").exists() or not Path("/usr/bin/python3").exists(),
-                    reason="needs setpriv and /usr/bin/python3 to run a harness as an ordinary user")
+@pytest.mark.skipif(
+    not Path("/usr/bin/setpriv").exists() or not Path("/usr/bin/python3").exists(),
+    reason="needs setpriv and /usr/bin/python3 to run a harness as an ordinary user",
+)
 def test_without_root_the_fork_server_kills_its_runs_when_the_harness_dies() -> None:
     uid = random.randrange(66_000, 69_000)
     process = subprocess.Popen(
-        ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "/usr/bin/python3", "-c", HARNESS,
-         str(FORKSERVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
+        [
+            "/usr/bin/setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "/usr/bin/python3",
+            "-c",
+            HARNESS,
+            str(FORKSERVER),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd="/",
+    )
     process.stdin.write(HOSTILE)
     process.stdin.close()
     try:

@@ -33,8 +33,9 @@ async def test_mixed_languages_in_parallel(sandbox: Sandbox) -> None:
         ("c", '#include <stdio.h>\nint main(){char s[64];scanf("%63s",s);puts(s);}'),
         ("ruby", "puts gets"),
     ] * 3
-    outcomes = await asyncio.gather(*(sandbox.run_program(code, lang, f"w{i}\n", time_limit_s=20)
-                                      for i, (lang, code) in enumerate(programs)))
+    outcomes = await asyncio.gather(
+        *(sandbox.run_program(code, lang, f"w{i}\n", time_limit_s=20) for i, (lang, code) in enumerate(programs))
+    )
     assert [o.stdout for o in outcomes] == [f"w{i}\n" for i in range(len(programs))]
 
 

@@ -10,8 +10,13 @@ from codesim.problems import ProblemKind
 from codesim.problems import TestCase as Case
 
 STDIO = ProblemKind.STDIO
-COMPILER_SAYS = {"c": "undefined_name", "cpp": "vector", "java": "incompatible types", "go": "x declared",
-                 "rust": "mismatched types"}
+COMPILER_SAYS = {
+    "c": "undefined_name",
+    "cpp": "vector",
+    "java": "incompatible types",
+    "go": "x declared",
+    "rust": "mismatched types",
+}
 SUM_TESTS = [Case("io", "1 2\n", "3\n"), Case("io", "40 2", "42"), Case("io", "1000000000000 1", 1000000000001)]
 
 

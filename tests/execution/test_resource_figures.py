@@ -29,8 +29,12 @@ print(len(block) // 2**20)
 
 
 async def test_function_tests_carry_their_own_cpu_seconds_and_the_batch_peak(sandbox: Sandbox) -> None:
-    tests = [Case("assert", "assert grab(1) == 1"), Case("assert", "assert spin(0.3) == 1"),
-             Case("assert", "assert grab(150) == 150"), Case("assert", "assert grab(1) == 1")]
+    tests = [
+        Case("assert", "assert grab(1) == 1"),
+        Case("assert", "assert spin(0.3) == 1"),
+        Case("assert", "assert grab(150) == 150"),
+        Case("assert", "assert grab(1) == 1"),
+    ]
     report = await sandbox.run_tests(FUNCTIONS, tests, kind=ProblemKind.FUNCTION, entry_point="spin")
     assert report.passed
     small, spin, big, after = report.results

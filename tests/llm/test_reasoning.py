@@ -39,9 +39,18 @@ async def ask(server: FakeLLMServer, monkeypatch: pytest.MonkeyPatch, reply: Fak
 @pytest.mark.parametrize(
     ("model", "reasoning"),
     [
-        ("o1", True), ("o1-mini", True), ("o3-mini", True), ("o3", True), ("o4-mini", True),
-        ("gpt-5", True), ("gpt-5-mini", True), ("openai/o3-mini", True),
-        ("gpt-4o", False), ("gpt-4.1-mini", False), ("gpt-5-chat-latest", False), ("qwq-32b", False),
+        ("o1", True),
+        ("o1-mini", True),
+        ("o3-mini", True),
+        ("o3", True),
+        ("o4-mini", True),
+        ("gpt-5", True),
+        ("gpt-5-mini", True),
+        ("openai/o3-mini", True),
+        ("gpt-4o", False),
+        ("gpt-4.1-mini", False),
+        ("gpt-5-chat-latest", False),
+        ("qwq-32b", False),
         ("ollama3", False),
     ],
 )
@@ -53,8 +62,15 @@ async def test_openai_reasoning_model_request_and_usage(
     fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     result, body = await ask(
-        fake_llm, monkeypatch, FakeReply("hi there", reasoning_tokens=40),
-        provider="openai", model="o3-mini", temperature=0.0, top_p=0.9, max_tokens=300, reasoning_effort="high",
+        fake_llm,
+        monkeypatch,
+        FakeReply("hi there", reasoning_tokens=40),
+        provider="openai",
+        model="o3-mini",
+        temperature=0.0,
+        top_p=0.9,
+        max_tokens=300,
+        reasoning_effort="high",
     )
     assert body["max_completion_tokens"] == 300 and body["reasoning_effort"] == "high"
     assert not {"max_tokens", "temperature", "top_p"} & set(body)
@@ -72,8 +88,13 @@ async def test_openai_chat_model_keeps_max_tokens_and_temperature(
 
 async def test_anthropic_extended_thinking(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
     result, body = await ask(
-        fake_llm, monkeypatch, FakeReply("the answer", reasoning_tokens=5),
-        provider="anthropic", model="claude-sonnet-4-5", max_tokens=300, thinking_budget=1024,
+        fake_llm,
+        monkeypatch,
+        FakeReply("the answer", reasoning_tokens=5),
+        provider="anthropic",
+        model="claude-sonnet-4-5",
+        max_tokens=300,
+        thinking_budget=1024,
     )
     assert body["thinking"] == {"type": "enabled", "budget_tokens": 1024}
     assert body["max_tokens"] == 1324  # the budget comes on top of the answer's tokens
@@ -85,8 +106,12 @@ async def test_gemini_thinking_budget_and_thought_tokens(
     fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     result, body = await ask(
-        fake_llm, monkeypatch, FakeReply("the answer", reasoning_tokens=30),
-        provider="gemini", model="gemini-2.5-flash", thinking_budget=512,
+        fake_llm,
+        monkeypatch,
+        FakeReply("the answer", reasoning_tokens=30),
+        provider="gemini",
+        model="gemini-2.5-flash",
+        thinking_budget=512,
     )
     thinking = body["generationConfig"]["thinkingConfig"]  # the client sends `thinking_budget` (the API takes both)
     assert {key.replace("_", "").lower(): value for key, value in thinking.items()} == {"thinkingbudget": 512}

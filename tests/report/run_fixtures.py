@@ -88,8 +88,18 @@ def codesim_records() -> list[dict[str, Any]]:
     ]
     records = [result_line(task, outcome, passed, trace) for task, outcome, passed, trace in specs]
     records.append(
-        {"task_id": "HumanEval/4", "sample_index": 0, "status": "error", "error": "provider failed: HTTP 503",
-         "passed": False, "visible_passed": False, "solution": "", "outcome": "error", "seconds": 2.0, "trace": []}
+        {
+            "task_id": "HumanEval/4",
+            "sample_index": 0,
+            "status": "error",
+            "error": "provider failed: HTTP 503",
+            "passed": False,
+            "visible_passed": False,
+            "solution": "",
+            "outcome": "error",
+            "seconds": 2.0,
+            "trace": [],
+        }
     )
     return records
 
@@ -108,14 +118,28 @@ def result_line(task_id: str, outcome: str, passed: bool, trace: list[dict[str, 
     llm = [s for s in trace if s["tests"] is None]
     code = GOOD if outcome.startswith(("first", "debug", "plan")) else BAD
     return {
-        "task_id": task_id, "sample_index": 0, "status": "passed" if passed else "failed", "passed": passed,
-        "visible_passed": outcome not in ("unsolved", "no_code"), "solution": code, "outcome": outcome,
-        "distinct_codes": 1, "llm_calls": len(llm), "prompt_tokens": sum(s["prompt_tokens"] for s in llm),
-        "completion_tokens": sum(s["completion_tokens"] for s in llm), "cached_calls": 0,
-        "seconds": sum(s["seconds"] for s in trace), "hidden_seconds": 0.3,
-        "hidden_cpu_s": 0.002 * (1 + len(trace)), "hidden_peak_mb": 14.0 + len(trace),
-        "hidden_tests": {"n_tests": 1, "n_run": 1, "n_passed": int(passed),
-                         **({} if passed else {"first_failure": {"verdict": "failed", "error": "AssertionError"}})},
+        "task_id": task_id,
+        "sample_index": 0,
+        "status": "passed" if passed else "failed",
+        "passed": passed,
+        "visible_passed": outcome not in ("unsolved", "no_code"),
+        "solution": code,
+        "outcome": outcome,
+        "distinct_codes": 1,
+        "llm_calls": len(llm),
+        "prompt_tokens": sum(s["prompt_tokens"] for s in llm),
+        "completion_tokens": sum(s["completion_tokens"] for s in llm),
+        "cached_calls": 0,
+        "seconds": sum(s["seconds"] for s in trace),
+        "hidden_seconds": 0.3,
+        "hidden_cpu_s": 0.002 * (1 + len(trace)),
+        "hidden_peak_mb": 14.0 + len(trace),
+        "hidden_tests": {
+            "n_tests": 1,
+            "n_run": 1,
+            "n_passed": int(passed),
+            **({} if passed else {"first_failure": {"verdict": "failed", "error": "AssertionError"}}),
+        },
         "trace": trace,
     }
 
@@ -126,16 +150,28 @@ def write_run(
     """A run directory with config.json, results.jsonl and (optionally) summary.json."""
     directory.mkdir(parents=True)
     config = {
-        "dataset": "humaneval", "strategy": strategy, "strategy_options": {}, "language": "python",
+        "dataset": "humaneval",
+        "strategy": strategy,
+        "strategy_options": {},
+        "language": "python",
         "model": {"provider": "openai", "model": model, "base_url": "http://127.0.0.1:1/v1"},
-        "data_file": str(HUMANEVAL_FILE), "samples": 1,
+        "data_file": str(HUMANEVAL_FILE),
+        "samples": 1,
     }
     (directory / "config.json").write_text(json.dumps(config), encoding="utf-8")
     with open(directory / "results.jsonl", "w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record) + "\n")
     if summary:
-        data = {"dataset": "humaneval", "strategy": strategy, "model": model, "provider": "openai",
-                "n_tasks": len(records), "n_samples": len(records), "pass@1": 0.123, "wall_seconds": 42.5}
+        data = {
+            "dataset": "humaneval",
+            "strategy": strategy,
+            "model": model,
+            "provider": "openai",
+            "n_tasks": len(records),
+            "n_samples": len(records),
+            "pass@1": 0.123,
+            "wall_seconds": 42.5,
+        }
         (directory / "summary.json").write_text(json.dumps(data), encoding="utf-8")
     return directory

@@ -378,7 +378,7 @@ def test_several_models_and_strategies_in_one_command(tmp_path: Path) -> None:
     for name in names:
         summary = json.loads((out / name / "summary.json").read_text(encoding="utf-8"))
         assert (summary["pass@1"], summary["complete"]) == (1.0, True)
-    table = done.stdout[done.stdout.index("comparison"):]
+    table = done.stdout[done.stdout.index("comparison") :]
     assert all(name in table for name in ("m-a", "m-b", "direct", "cot")) and table.count("100.0%") == 4
     assert "all runs in one report: codesim report " in done.stdout
     report = subprocess.run(

@@ -69,8 +69,10 @@ def test_dry_run_of_codesim_brackets_the_real_run(tmp_path: Path) -> None:
     assert best_calls <= calls <= worst_calls
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     best_prompt, worst_prompt = dry_counts(dry.stdout)["prompt tokens"]
-    print(f"dry run: {best_calls}-{worst_calls} calls, {best_prompt}-{worst_prompt} prompt tokens; "
-          f"real: {calls} calls, {summary['prompt_tokens']} prompt tokens (fake server counts words)")
+    print(
+        f"dry run: {best_calls}-{worst_calls} calls, {best_prompt}-{worst_prompt} prompt tokens; "
+        f"real: {calls} calls, {summary['prompt_tokens']} prompt tokens (fake server counts words)"
+    )
 
 
 def test_every_strategy_can_be_estimated() -> None:

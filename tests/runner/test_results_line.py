@@ -48,10 +48,32 @@ def test_a_5_mb_answer_is_stored_once(tmp_path: Path) -> None:
     with FakeLLMServer(lambda request: FakeReply(reply)) as server:
         env = {**os.environ, "CODESIM_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": "x"}
         done = subprocess.run(
-            [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL),
-             "--strategy", "direct", "--provider", "openai", "--base-url", server.openai_base_url, "--model", "m",
-             "--limit", "1", "--out", str(tmp_path / "out")],
-            env=env, capture_output=True, text=True, timeout=300,
+            [
+                sys.executable,
+                "-m",
+                "codesim",
+                "run",
+                "--dataset",
+                "humaneval",
+                "--data-file",
+                str(HUMANEVAL),
+                "--strategy",
+                "direct",
+                "--provider",
+                "openai",
+                "--base-url",
+                server.openai_base_url,
+                "--model",
+                "m",
+                "--limit",
+                "1",
+                "--out",
+                str(tmp_path / "out"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
     assert done.returncode == 0, done.stderr
     results = tmp_path / "out" / "results.jsonl"

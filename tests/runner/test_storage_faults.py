@@ -30,14 +30,34 @@ def canonical(request: FakeRequest) -> FakeReply:
 
 def codesim(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CODESIM_HOME": str(home), "OPENAI_API_KEY": "x"}
-    return subprocess.run([sys.executable, "-m", "codesim", *args], env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "codesim", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def run(server: FakeLLMServer, home: Path, out: Path, limit: int) -> subprocess.CompletedProcess[str]:
-    return codesim("run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL), "--strategy", "direct",
-                   "--provider", "openai", "--base-url", server.openai_base_url, "--model", "fake",
-                   "--limit", str(limit), "--concurrency", "1", "--out", str(out), home=home)
+    return codesim(
+        "run",
+        "--dataset",
+        "humaneval",
+        "--data-file",
+        str(HUMANEVAL),
+        "--strategy",
+        "direct",
+        "--provider",
+        "openai",
+        "--base-url",
+        server.openai_base_url,
+        "--model",
+        "fake",
+        "--limit",
+        str(limit),
+        "--concurrency",
+        "1",
+        "--out",
+        str(out),
+        home=home,
+    )
 
 
 def results(out: Path) -> list[dict]:
@@ -79,6 +99,7 @@ def make_read_only(path: Path) -> None:
 
 
 # --- the response cache --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("damage", ["garbled", "truncated"])
 def test_a_corrupt_cache_is_set_aside_and_a_new_one_started(tmp_path: Path, damage: str) -> None:
@@ -123,6 +144,7 @@ def test_an_unusable_codesim_home_runs_on_without_the_cache(tmp_path: Path, faul
 
 # --- the run directory ---------------------------------------------------------------------------
 
+
 @requires_root
 def test_a_full_out_directory_stops_with_one_line_and_the_same_command_resumes(tmp_path: Path) -> None:
     home = tmp_path / "home"
@@ -159,18 +181,23 @@ def test_a_read_only_out_directory_is_one_line(tmp_path: Path) -> None:
 
 # --- malformed content ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("file", "content", "message"),
     [
         ("results.jsonl", "{}\n", "results.jsonl:1: missing 'task_id'"),
         ("results.jsonl", "[1, 2]\n", "results.jsonl:1: expected a JSON object, got list"),
-        ("results.jsonl", '{"task_id": "HumanEval/0", "sample_index": "0"}\n',
-         "results.jsonl:1: 'sample_index' should be int, got str"),
+        (
+            "results.jsonl",
+            '{"task_id": "HumanEval/0", "sample_index": "0"}\n',
+            "results.jsonl:1: 'sample_index' should be int, got str",
+        ),
         ("config.json", "[]", "config.json:1: expected a JSON object, got list"),
     ],
 )
-def test_malformed_run_files_are_one_line_naming_file_and_line(tmp_path: Path, file: str, content: str,
-                                                               message: str) -> None:
+def test_malformed_run_files_are_one_line_naming_file_and_line(
+    tmp_path: Path, file: str, content: str, message: str
+) -> None:
     out = tmp_path / "out"
     with FakeLLMServer(canonical) as server:
         assert run(server, tmp_path / "home", out, 1).returncode == 0
@@ -185,7 +212,15 @@ def test_a_samples_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     samples.write_bytes(
         b'{"task_id": "HumanEval/0", "solution": "x = 1"}\n{"task_id": "HumanEval/1", "solution": "\xff"}\n'
     )
-    done = codesim("evaluate", "--dataset", "humaneval", "--data-file", str(HUMANEVAL), "--samples", str(samples),
-                   home=tmp_path / "home")
+    done = codesim(
+        "evaluate",
+        "--dataset",
+        "humaneval",
+        "--data-file",
+        str(HUMANEVAL),
+        "--samples",
+        str(samples),
+        home=tmp_path / "home",
+    )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"codesim: error: {samples}:2: not UTF-8 text (byte 0xff)"]

@@ -29,9 +29,30 @@ def test_a_killed_invocation_counts_in_wall_seconds(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with FakeLLMServer(canonical, latency_s=LATENCY_S) as server:
         env = {**os.environ, "CODESIM_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": "x"}
-        argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL),
-                "--strategy", "direct", "--provider", "openai", "--base-url", server.openai_base_url,
-                "--model", "fake", "--limit", "4", "--concurrency", "1", "--out", str(out)]
+        argv = [
+            sys.executable,
+            "-m",
+            "codesim",
+            "run",
+            "--dataset",
+            "humaneval",
+            "--data-file",
+            str(HUMANEVAL),
+            "--strategy",
+            "direct",
+            "--provider",
+            "openai",
+            "--base-url",
+            server.openai_base_url,
+            "--model",
+            "fake",
+            "--limit",
+            "4",
+            "--concurrency",
+            "1",
+            "--out",
+            str(out),
+        ]
         killed = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         results = out / "results.jsonl"
         while not (results.exists() and results.read_bytes().count(b"\n") >= 2):

@@ -131,7 +131,12 @@ def test_stdio_problem_debugged_to_a_pass(solve, server: FakeLLMServer, tmp_path
     assert "10 -4" in server.requests[0].last_user_text  # the examples reach the model as samples
     trace = json.loads(trace_path.read_text())
     assert [step["stage"] for step in trace["trace"]] == [
-        "planning", "simulation", "coding", "visible_tests", "debugging", "visible_tests"
+        "planning",
+        "simulation",
+        "coding",
+        "visible_tests",
+        "debugging",
+        "visible_tests",
     ]
     assert (trace["code"], trace["visible_passed"], trace["outcome"]) == (STDIO_GOOD, True, "debug_round_1")
     assert trace["visible_tests"][1] == {"kind": "io", "input": "2\n10 -4\n", "expected": "6\n", "atol": 0.0}

@@ -75,9 +75,7 @@ def answers(requests: list[FakeRequest]) -> int:
 
 async def test_a_greedy_candidate_that_passes_ends_the_task_at_stage_one(server, model, runner_for) -> None:
     wrong = itertools.cycle(BAD_FUNCTIONS)
-    server.responder = responder(
-        {"candidate": lambda r: fenced(next(wrong) if sampled(r) else GOOD_FUNCTION)}
-    )
+    server.responder = responder({"candidate": lambda r: fenced(next(wrong) if sampled(r) else GOOD_FUNCTION)})
     result = await solve_with("codesim-adaptive", model, runner_for, candidates=4)
     assert result.visible_passed and result.outcome == "first_code"
     assert result.code == GOOD_FUNCTION
@@ -113,9 +111,7 @@ async def test_agreement_prefers_the_largest_group_over_the_greedy_candidate(ser
 
 async def test_without_agreement_the_first_passing_candidate_is_kept(server, model, runner_for) -> None:
     samples = iter([GOOD_FUNCTION, GOOD_LOOP, VISIBLE_ONLY])
-    server.responder = responder(
-        {"candidate": lambda r: fenced(next(samples) if sampled(r) else VISIBLE_ONLY)}
-    )
+    server.responder = responder({"candidate": lambda r: fenced(next(samples) if sampled(r) else VISIBLE_ONLY)})
     result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, agreement=False)
     assert result.code == VISIBLE_ONLY and result.outcome == "first_code"
     assert not requests_of(server, "probe_inputs")
@@ -123,9 +119,7 @@ async def test_without_agreement_the_first_passing_candidate_is_kept(server, mod
 
 async def test_sample_filter_keeps_the_first_passing_sample_and_never_escalates(server, model, runner_for) -> None:
     samples = iter([BAD_FUNCTIONS[0], GOOD_FUNCTION, GOOD_LOOP])
-    server.responder = responder(
-        {"candidate": lambda r: fenced(next(samples) if sampled(r) else BAD_FUNCTIONS[1])}
-    )
+    server.responder = responder({"candidate": lambda r: fenced(next(samples) if sampled(r) else BAD_FUNCTIONS[1])})
     result = await solve_with("sample-filter", model, runner_for, candidates=4)
     # Concurrent requests meet the answers in any order: the kept code is the passing answer
     # of the lowest candidate number.
@@ -137,9 +131,7 @@ async def test_sample_filter_keeps_the_first_passing_sample_and_never_escalates(
 
 async def test_sample_filter_returns_the_greedy_code_when_nothing_passes(server, model, runner_for) -> None:
     wrong = itertools.cycle(BAD_FUNCTIONS[1:])
-    server.responder = responder(
-        {"candidate": lambda r: fenced(next(wrong) if sampled(r) else BAD_FUNCTIONS[0])}
-    )
+    server.responder = responder({"candidate": lambda r: fenced(next(wrong) if sampled(r) else BAD_FUNCTIONS[0])})
     result = await solve_with("sample-filter", model, runner_for, candidates=3)
     assert not result.visible_passed and result.outcome == "unsolved"
     assert result.code == BAD_FUNCTIONS[0]

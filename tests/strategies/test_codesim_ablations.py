@@ -40,7 +40,6 @@ def always_wrong_model():
     return respond
 
 
-
 async def test_no_debug_goes_from_a_failing_code_to_a_new_plan(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), PLAN, SIMULATION_OK, fenced(GOOD_FUNCTION))
     result = await solve_with("CodeSIMWD", model, runner_for, max_debug_tries=5)

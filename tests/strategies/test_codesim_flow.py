@@ -28,7 +28,6 @@ from codesim.testing.fake_llm import FakeLLMServer
 PUBLIC = FUNCTION_PROBLEM.public
 
 
-
 async def test_plan_ok_then_code_passes(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(GOOD_FUNCTION))
     result = await solve_with("codesim", model, runner_for)

@@ -25,7 +25,6 @@ from codesim.testing.fake_llm import FakeLLMServer
 PUBLIC = FUNCTION_PROBLEM.public
 
 
-
 async def test_repeated_debug_answer_ends_the_loop_without_a_test_run(server: FakeLLMServer, model, runner_for) -> None:
     server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), debug_answer(BAD_FUNCTIONS[0] + "\n\n"))
     server.push(OTHER_PLAN, SIMULATION_OK, fenced(GOOD_FUNCTION))

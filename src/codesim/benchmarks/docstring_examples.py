@@ -135,7 +135,7 @@ def _input_output_pairs(docstring: str, entry_point: str) -> list[tuple[str, str
 
 def _split_on_separator(line: str) -> tuple[str, str] | None:
     for match in _SEPARATORS.finditer(line):
-        left, right = line[: match.start()].strip(), line[match.end():].strip().rstrip(".,;")
+        left, right = line[: match.start()].strip(), line[match.end() :].strip().rstrip(".,;")
         if _is_expression(left) and _is_expression(right):
             return left, right
     return None
@@ -188,6 +188,5 @@ def _calls(text: str, entry_point: str) -> bool:
     if node is None or not _is_closed_expression(text, entry_point):
         return False
     return any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == entry_point
-        for n in ast.walk(node)
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == entry_point for n in ast.walk(node)
     )

@@ -18,8 +18,30 @@ PLUS_TIME_LIMIT_S = 60.0  # one test runs every base and plus input
 
 # EvalPlus's `mbpp_deserialize_inputs`, as data: MBPP+ task number -> how to rebuild the argument types.
 _MBPP_RULES: dict[str, tuple[int, ...]] = {
-    "tuple_args": (2, 116, 132, 143, 222, 261, 273, 394, 399, 421, 424, 429, 470, 560, 579, 596, 616, 630, 726,
-                   740, 744, 809),
+    "tuple_args": (
+        2,
+        116,
+        132,
+        143,
+        222,
+        261,
+        273,
+        394,
+        399,
+        421,
+        424,
+        429,
+        470,
+        560,
+        579,
+        596,
+        616,
+        630,
+        726,
+        740,
+        744,
+        809,
+    ),
     "nested_tuple_args": (63, 64, 70, 94, 120, 237, 272, 299, 400, 409, 417, 438, 473, 614, 780),
     "first_arg_tuples": (75, 413, 444, 753),
     "second_arg_tuple": (106, 750),
@@ -38,8 +60,11 @@ _RULE_OF_TASK = {number: rule for rule, numbers in _MBPP_RULES.items() for numbe
 # EvalPlus's special oracles, by entry point: where "same output as the reference" is not the criterion.
 HUMANEVAL_ORACLES = {"find_zero": "polynomial_zero"}
 MBPP_ORACLES = {
-    "check_str": "not_none", "text_match_three": "not_none", "text_starta_endb": "not_none",
-    "are_equivalent": "or_always_true", "sum_div": "or_always_zero",
+    "check_str": "not_none",
+    "text_match_three": "not_none",
+    "text_starta_endb": "not_none",
+    "are_equivalent": "or_always_true",
+    "sum_div": "or_always_zero",
 }
 
 

@@ -82,8 +82,9 @@ async def _measure(
         for index, (code, language) in enumerate(programs):
             if failed[index]:
                 continue
-            report = await sandbox.run_problem_tests(problem.public, code, tests_for(problem, "hidden"),
-                                                     language=language, stop_at_first_failure=True)
+            report = await sandbox.run_problem_tests(
+                problem.public, code, tests_for(problem, "hidden"), language=language, stop_at_first_failure=True
+            )
             cpu_s, peak_mb = report.cpu_s, megabytes(report.peak_kb)
             if not report.passed or cpu_s is None or peak_mb is None:
                 failed[index] = True

@@ -33,9 +33,12 @@ def described_function_prompt(text: str, visible_asserts: Sequence[str]) -> str:
 
 def functional_class_prompt(statement: str, samples: Sequence[TestCase], starter_code: str) -> str:
     """A LeetCode-style problem: statement, examples, and the class/method stub to complete."""
-    return _template("functional_prompt.j2").render(
-        statement=statement, samples=list(samples), starter_code=starter_code
-    ).strip() + "\n"
+    return (
+        _template("functional_prompt.j2")
+        .render(statement=statement, samples=list(samples), starter_code=starter_code)
+        .strip()
+        + "\n"
+    )
 
 
 def stdio_prompt(
@@ -48,11 +51,16 @@ def stdio_prompt(
     starter_code: str = "",
 ) -> str:
     """A stdin/stdout problem: statement, input/output spec, samples, notes and the stdin/stdout instruction."""
-    return _template("stdio_prompt.j2").render(
-        statement=statement,
-        input_spec=input_spec,
-        output_spec=output_spec,
-        samples=[s for s in samples if s.kind == "io"],
-        notes=notes,
-        starter_code=starter_code,
-    ).strip() + "\n"
+    return (
+        _template("stdio_prompt.j2")
+        .render(
+            statement=statement,
+            input_spec=input_spec,
+            output_spec=output_spec,
+            samples=[s for s in samples if s.kind == "io"],
+            notes=notes,
+            starter_code=starter_code,
+        )
+        .strip()
+        + "\n"
+    )

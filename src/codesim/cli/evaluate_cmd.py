@@ -45,11 +45,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", default=None, help="per-sample verdicts JSONL (default: <samples>.eval.jsonl next to the samples)"
     )
-    parser.add_argument("--perf", action="store_true",
-                        help="also measure each passing sample's CPU time and peak memory on the hidden tests, "
-                        "and the dataset's reference solution's where it has one")
-    parser.add_argument("--repeats", type=positive_int, default=DEFAULT_REPEATS,
-                        help=f"--perf: runs per program; medians with min-max (default: {DEFAULT_REPEATS})")
+    parser.add_argument(
+        "--perf",
+        action="store_true",
+        help="also measure each passing sample's CPU time and peak memory on the hidden tests, "
+        "and the dataset's reference solution's where it has one",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=positive_int,
+        default=DEFAULT_REPEATS,
+        help=f"--perf: runs per program; medians with min-max (default: {DEFAULT_REPEATS})",
+    )
     parser.set_defaults(handler=handle)
 
 

@@ -8,6 +8,15 @@ from codesim.execution.sandbox import Sandbox
 from codesim.execution.verdicts import RunOutcome, TestReport, TestResult, Verdict
 
 __all__ = [
-    "LANGUAGES", "RunOutcome", "Sandbox", "SandboxUnavailable", "TestReport", "TestResult", "ToolchainMissing",
-    "Verdict", "normalize_language", "outputs_match", "values_match",
+    "LANGUAGES",
+    "RunOutcome",
+    "Sandbox",
+    "SandboxUnavailable",
+    "TestReport",
+    "TestResult",
+    "ToolchainMissing",
+    "Verdict",
+    "normalize_language",
+    "outputs_match",
+    "values_match",
 ]

@@ -87,7 +87,7 @@ def decode_value(data: Any) -> Any:
     if isinstance(data, list):
         return [decode_value(item) for item in data]
     if isinstance(data, dict) and len(data) == 1:
-        (tag, value), = data.items()
+        ((tag, value),) = data.items()
         if tag in _TAGS:
             return _TAGS[tag](value)
     return data

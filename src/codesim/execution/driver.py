@@ -50,8 +50,18 @@ _SETS = (set, frozenset)
 _MAPPINGS = (dict, collections.OrderedDict, collections.defaultdict, collections.Counter)
 _NUMBERS = (decimal.Decimal, fractions.Fraction)
 _LAZY: tuple[type, ...] = (
-    types.GeneratorType, map, filter, zip, enumerate, reversed,
-    type(iter([])), type(iter(())), type(iter("")), type(iter(range(0))), type(iter({})), type(iter(set())),
+    types.GeneratorType,
+    map,
+    filter,
+    zip,
+    enumerate,
+    reversed,
+    type(iter([])),
+    type(iter(())),
+    type(iter("")),
+    type(iter(range(0))),
+    type(iter({})),
+    type(iter(set())),
 )
 
 
@@ -123,7 +133,7 @@ class _Recorder:
         record["nonce"] = self._nonce
         data = (_dumps(record, default=_repr) + "\n").encode("utf-8", "replace")
         while data:
-            data = data[_write(self._fd, data):]
+            data = data[_write(self._fd, data) :]
 
 
 def _compile(source, name: str, mode: str):
@@ -232,8 +242,11 @@ class _Meter:
 
     def figures(self) -> dict:
         """The test's figures, as record fields."""
-        return {"time_s": _clock() - self.wall, "cpu_s": _cpu_clock() - self.cpu,
-                "peak_kb": _getrusage(_RUSAGE_SELF).ru_maxrss}
+        return {
+            "time_s": _clock() - self.wall,
+            "cpu_s": _cpu_clock() - self.cpu,
+            "peak_kb": _getrusage(_RUSAGE_SELF).ru_maxrss,
+        }
 
 
 def run_function_tests(code: str, tests: list[dict], entry_point: str | None, record_fd: int, nonce: str) -> None:

@@ -51,8 +51,14 @@ class Supervisor:
 
     def __init__(self, config: dict):
         self.root = os.geteuid() == 0
-        self.in_force = {"unprivileged_user": False, "network_namespace": False, "ipc_namespace": False,
-                         "mount_namespace": False, "read_only_host": False, "pid_namespace": False}
+        self.in_force = {
+            "unprivileged_user": False,
+            "network_namespace": False,
+            "ipc_namespace": False,
+            "mount_namespace": False,
+            "read_only_host": False,
+            "pid_namespace": False,
+        }
         if os.getsid(0) != os.getpid():
             os.setsid()  # a session without a controlling terminal, shared by all runs
         isolation.prctl(isolation.PR_SET_CHILD_SUBREAPER, 1)
@@ -267,8 +273,11 @@ class _Capture:
         self.started = started
         self.timeout_s = float(request["timeout_s"])
         self.deadline = started + self.timeout_s
-        self.budgets = {"stdout": int(request["stdout_limit"]), "stderr": int(request["stderr_limit"]),
-                        "records": int(request.get("records_limit", 16 * 2**20))}
+        self.budgets = {
+            "stdout": int(request["stdout_limit"]),
+            "stderr": int(request["stderr_limit"]),
+            "records": int(request.get("records_limit", 16 * 2**20)),
+        }
         self.stderr_keep = int(request.get("stderr_keep", 65536))
         self.data = {"stdout": bytearray(), "stderr": bytearray(), "records": bytearray()}
         self.totals = {"stdout": 0, "stderr": 0, "records": 0}
@@ -391,7 +400,7 @@ class _Capture:
                 records.append(json.loads(line))
             except ValueError:
                 continue
-        stderr = bytes(self.data["stderr"][-self.stderr_keep:])
+        stderr = bytes(self.data["stderr"][-self.stderr_keep :])
         return {
             "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
@@ -425,8 +434,16 @@ def main() -> None:
         control_out.write(json.dumps(payload).encode() + b"\n")
         control_out.flush()
 
-    reply({"event": "ready", "uid": supervisor.uid, "root": supervisor.root, "in_force": supervisor.in_force,
-           "problems": supervisor.problems, "python": sys.version.split()[0]})
+    reply(
+        {
+            "event": "ready",
+            "uid": supervisor.uid,
+            "root": supervisor.root,
+            "in_force": supervisor.in_force,
+            "problems": supervisor.problems,
+            "python": sys.version.split()[0],
+        }
+    )
     for line in iter(control_in.readline, b""):
         request = json.loads(line)
         try:

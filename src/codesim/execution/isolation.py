@@ -110,8 +110,15 @@ def _mount(source: str, target: str, fstype: str | None, flags: int, data: str |
 
 
 # Per-mount options of /proc/self/mountinfo kept when a mount is made read-only.
-_MOUNT_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC, "noatime": MS_NOATIME,
-                "nodiratime": MS_NODIRATIME, "relatime": MS_RELATIME, "strictatime": MS_STRICTATIME}
+_MOUNT_FLAGS = {
+    "nosuid": MS_NOSUID,
+    "nodev": MS_NODEV,
+    "noexec": MS_NOEXEC,
+    "noatime": MS_NOATIME,
+    "nodiratime": MS_NODIRATIME,
+    "relatime": MS_RELATIME,
+    "strictatime": MS_STRICTATIME,
+}
 # Writable places every program expects, each a fresh tmpfs of this many MiB per worker (emptied
 # after each run by `empty_private_dirs`). Everything else of the host is read-only.
 PRIVATE_TMPFS_MB = {"/dev/shm": 64, "/run/lock": 1}
@@ -150,8 +157,7 @@ def enter_namespaces(scratch_dir: str, hide: list[str], scratch_mb: int) -> tupl
     read-only tmpfs. Returns which protections are in force (what the kernel refuses is left off)
     and the problems met on the way.
     """
-    in_force = {"network_namespace": False, "ipc_namespace": False, "mount_namespace": False,
-                "read_only_host": False}
+    in_force = {"network_namespace": False, "ipc_namespace": False, "mount_namespace": False, "read_only_host": False}
     in_force["network_namespace"] = _libc.unshare(CLONE_NEWNET) == 0
     in_force["ipc_namespace"] = _libc.unshare(CLONE_NEWIPC) == 0
     if _libc.unshare(CLONE_NEWNS) != 0:

@@ -12,8 +12,16 @@ from pathlib import Path
 from codesim.errors import CodesimError, UsageError
 
 # Directories searched for toolchains besides $PATH (CI environments may lack ~/.cargo/bin etc.).
-STANDARD_DIRS = ("/usr/local/bin", "/usr/bin", "/bin", "/usr/lib/go/bin", "/usr/local/go/bin",
-                 "/usr/lib/jvm/default-java/bin", "/root/.cargo/bin", str(Path.home() / ".cargo" / "bin"))
+STANDARD_DIRS = (
+    "/usr/local/bin",
+    "/usr/bin",
+    "/bin",
+    "/usr/lib/go/bin",
+    "/usr/local/go/bin",
+    "/usr/lib/jvm/default-java/bin",
+    "/root/.cargo/bin",
+    str(Path.home() / ".cargo" / "bin"),
+)
 
 
 class ToolchainMissing(CodesimError):

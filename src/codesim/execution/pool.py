@@ -25,9 +25,29 @@ STREAM_LIMIT = 256 * 2**20
 START_TIMEOUT_S = 60.0
 # The fork server's own environment: built from scratch, it is all a Python child inherits.
 SERVER_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-PRELOAD = ("array", "bisect", "collections", "copy", "dataclasses", "datetime", "decimal", "fractions", "functools",
-           "hashlib", "heapq", "itertools", "json", "math", "operator", "random", "re", "statistics", "string",
-           "typing", "unicodedata")
+PRELOAD = (
+    "array",
+    "bisect",
+    "collections",
+    "copy",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "fractions",
+    "functools",
+    "hashlib",
+    "heapq",
+    "itertools",
+    "json",
+    "math",
+    "operator",
+    "random",
+    "re",
+    "statistics",
+    "string",
+    "typing",
+    "unicodedata",
+)
 DEFAULT_HIDE = ("/root", "/home", "/var/tmp", "/mnt", "/media", "/srv", "/run/user")
 # Never hidden: these directories themselves, and everything under the system trees.
 SYSTEM_DIRS = {"/", "/var", "/tmp", "/run"}
@@ -91,8 +111,14 @@ class WorkerConfig:
 
     def to_json(self) -> dict:
         """The first line sent to a fork server."""
-        return {"hide": self.hide, "uid_base": self.uid_base, "uid_count": self.uid_count,
-                "scratch_mb": self.scratch_mb, "lock_dir": self.lock_dir, "preload": list(PRELOAD)}
+        return {
+            "hide": self.hide,
+            "uid_base": self.uid_base,
+            "uid_count": self.uid_count,
+            "scratch_mb": self.scratch_mb,
+            "lock_dir": self.lock_dir,
+            "preload": list(PRELOAD),
+        }
 
 
 def _jsonable(value: object) -> object:
@@ -130,9 +156,17 @@ class Worker:
     async def start(cls, config: WorkerConfig) -> Worker:
         """Start a fork server and wait for its ready line."""
         process = await asyncio.create_subprocess_exec(
-            sandbox_python(), "-I", "-B", str(FORKSERVER), stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=SERVER_ENV, cwd="/",
-            limit=STREAM_LIMIT, start_new_session=True,
+            sandbox_python(),
+            "-I",
+            "-B",
+            str(FORKSERVER),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=SERVER_ENV,
+            cwd="/",
+            limit=STREAM_LIMIT,
+            start_new_session=True,
         )
         stdin, stdout, stderr_pipe = _pipes(process)
         stdin.write(json.dumps(config.to_json()).encode() + b"\n")

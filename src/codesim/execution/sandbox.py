@@ -19,8 +19,14 @@ from codesim.problems import ProblemKind, PublicProblem, TestCase
 log = logging.getLogger("codesim.execution")
 
 # Children's environment, built from scratch ({cwd} is the run's own fresh directory).
-BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "{cwd}", "TMPDIR": "{cwd}", "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
+BASE_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": "{cwd}",
+    "TMPDIR": "{cwd}",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
 COMPILE_LIMITS = Limits(cpu_s=60, memory_mb=2048, address_space=False, max_processes=512, max_file_mb=256)
 COMPILE_TIMEOUT_S = 120.0
 EXEC_STDOUT_LIMIT = 16 * 2**20
@@ -88,8 +94,9 @@ class Sandbox:
                 self._tools[tool] = find_tool(tool, for_other_users=self._root)
         return {tool: self._tools[tool] for tool in language.tools}
 
-    async def run_program(self, code: str, language: str, stdin: str = "", *, time_limit_s: float = 10.0,
-                          memory_mb: int = 512) -> RunOutcome:
+    async def run_program(
+        self, code: str, language: str, stdin: str = "", *, time_limit_s: float = 10.0, memory_mb: int = 512
+    ) -> RunOutcome:
         """Run one program on ``stdin``: the raw outcome `codesim exec` prints."""
         lang = get_language(language)
         tools = self._resolve_tools(lang)
@@ -99,8 +106,10 @@ class Sandbox:
                 try:
                     if compile_error is not None:
                         return RunOutcome("compile_error", compile_error[0], "", compile_error[1], compile_error[2])
-                    raw = await worker.request(self._run_request(build, code, stdin, time_limit_s, EXEC_STDOUT_LIMIT),
-                                               time_limit_s + WATCHDOG_MARGIN_S)
+                    raw = await worker.request(
+                        self._run_request(build, code, stdin, time_limit_s, EXEC_STDOUT_LIMIT),
+                        time_limit_s + WATCHDOG_MARGIN_S,
+                    )
                 finally:
                     await self._release(worker, lang)
         except WorkerFault as fault:
@@ -112,12 +121,26 @@ class Sandbox:
             log.error("sandbox internal error: %s", explanation)
             stderr = f"{stderr}\n[sandbox] {explanation}".strip()
         status = "ok" if verdict is None else verdict.value
-        return RunOutcome(status, raw["exit_code"], truncate(raw["stdout"], REPORT_CHARS),
-                          truncate(stderr, REPORT_CHARS, keep="tail"), raw["wall_s"])
+        return RunOutcome(
+            status,
+            raw["exit_code"],
+            truncate(raw["stdout"], REPORT_CHARS),
+            truncate(stderr, REPORT_CHARS, keep="tail"),
+            raw["wall_s"],
+        )
 
-    async def run_tests(self, code: str, tests: Sequence[TestCase], *, kind: ProblemKind, language: str = "python",
-                        entry_point: str | None = None, time_limit_s: float = 10.0, memory_mb: int = 1024,
-                        stop_at_first_failure: bool = False) -> TestReport:
+    async def run_tests(
+        self,
+        code: str,
+        tests: Sequence[TestCase],
+        *,
+        kind: ProblemKind,
+        language: str = "python",
+        entry_point: str | None = None,
+        time_limit_s: float = 10.0,
+        memory_mb: int = 1024,
+        stop_at_first_failure: bool = False,
+    ) -> TestReport:
         """Run ``code`` on ``tests`` (each in a fresh process or, for Python function tests, one
         fresh process per batch) and report per-test verdicts."""
         lang = get_language(language)
@@ -126,8 +149,9 @@ class Sandbox:
         tools = self._resolve_tools(lang)
         try:
             async with self._pool.worker(shared=lang.in_process) as worker:
-                runner = _TestRun(self, worker, code, lang, tools, entry_point, time_limit_s, memory_mb,
-                                  stop_at_first_failure)
+                runner = _TestRun(
+                    self, worker, code, lang, tools, entry_point, time_limit_s, memory_mb, stop_at_first_failure
+                )
                 results = await runner.run(list(tests))
         except WorkerFault as fault:
             log.error("sandbox internal error: %s", fault)
@@ -137,18 +161,33 @@ class Sandbox:
             log.error("sandbox internal error while testing (kind=%s, language=%s)", kind.value, lang.name)
         return report
 
-    async def run_problem_tests(self, problem: PublicProblem, code: str, tests: Sequence[TestCase], *,
-                                language: str | None = None, stop_at_first_failure: bool = False) -> TestReport:
+    async def run_problem_tests(
+        self,
+        problem: PublicProblem,
+        code: str,
+        tests: Sequence[TestCase],
+        *,
+        language: str | None = None,
+        stop_at_first_failure: bool = False,
+    ) -> TestReport:
         """Run ``code`` as a solution of ``problem`` on ``tests``, with the problem's kind, entry point
         and limits, in ``language`` (default: the problem's); Python code gets the problem's prelude."""
         lang = get_language(language or problem.language)
         program = problem.prelude + code if lang.name == "python" and problem.prelude else code
-        return await self.run_tests(program, tests, kind=problem.kind, language=lang.name,
-                                    entry_point=problem.entry_point, time_limit_s=problem.time_limit_s,
-                                    memory_mb=problem.memory_mb, stop_at_first_failure=stop_at_first_failure)
+        return await self.run_tests(
+            program,
+            tests,
+            kind=problem.kind,
+            language=lang.name,
+            entry_point=problem.entry_point,
+            time_limit_s=problem.time_limit_s,
+            memory_mb=problem.memory_mb,
+            stop_at_first_failure=stop_at_first_failure,
+        )
 
-    async def _prepare(self, worker: Worker, lang: Language, tools: dict[str, str], code: str,
-                       memory_mb: int) -> tuple[_Build, tuple[int | None, str, float] | None]:
+    async def _prepare(
+        self, worker: Worker, lang: Language, tools: dict[str, str], code: str, memory_mb: int
+    ) -> tuple[_Build, tuple[int | None, str, float] | None]:
         """Open a build directory with the source and compile it if the language needs it.
 
         Returns the build and, when compilation failed, ``(exit_code, compiler message, seconds)``.
@@ -162,9 +201,13 @@ class Sandbox:
         if not lang.compile:
             return build, None
         request = {
-            "op": "run", "cwd": "build", "argv": render(lang.compile, tools, **values),
+            "op": "run",
+            "cwd": "build",
+            "argv": render(lang.compile, tools, **values),
             "env": {**BASE_ENV, "HOME": "{build}", "TMPDIR": "{build}", **render(lang.compile_env, tools, **values)},
-            "limits": COMPILE_LIMITS.to_json(), "timeout_s": COMPILE_TIMEOUT_S, "stdout_limit": 2**20,
+            "limits": COMPILE_LIMITS.to_json(),
+            "timeout_s": COMPILE_TIMEOUT_S,
+            "stdout_limit": 2**20,
             "stderr_limit": 2**20,
         }
         raw = await worker.request(request, COMPILE_TIMEOUT_S + WATCHDOG_MARGIN_S)
@@ -186,14 +229,24 @@ class Sandbox:
 
     def _limits(self, build: _Build, cpu_s: float) -> Limits:
         lang = build.language
-        return Limits(cpu_s=cpu_s, memory_mb=build.memory_mb + lang.overhead_mb, address_space=lang.address_space,
-                      stack_mb=lang.stack_mb)
+        return Limits(
+            cpu_s=cpu_s,
+            memory_mb=build.memory_mb + lang.overhead_mb,
+            address_space=lang.address_space,
+            stack_mb=lang.stack_mb,
+        )
 
     def _run_request(self, build: _Build, code: str, stdin: str, time_limit_s: float, stdout_limit: int) -> dict:
         request = {
-            "op": "run", "cwd": "fresh", "argv": build.argv, "env": build.env, "stdin": stdin,
-            "limits": self._limits(build, time_limit_s).to_json(), "timeout_s": time_limit_s,
-            "stdout_limit": stdout_limit, "stderr_limit": STDERR_LIMIT,
+            "op": "run",
+            "cwd": "fresh",
+            "argv": build.argv,
+            "env": build.env,
+            "stdin": stdin,
+            "limits": self._limits(build, time_limit_s).to_json(),
+            "timeout_s": time_limit_s,
+            "stdout_limit": stdout_limit,
+            "stderr_limit": STDERR_LIMIT,
         }
         if build.argv is None:
             request["python"] = {"mode": "program", "code": code}
@@ -203,8 +256,18 @@ class Sandbox:
 class _TestRun:
     """One code on a list of tests, inside one borrowed worker."""
 
-    def __init__(self, sandbox: Sandbox, worker: Worker, code: str, lang: Language, tools: dict[str, str],
-                 entry_point: str | None, time_limit_s: float, memory_mb: int, stop: bool):
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        worker: Worker,
+        code: str,
+        lang: Language,
+        tools: dict[str, str],
+        entry_point: str | None,
+        time_limit_s: float,
+        memory_mb: int,
+        stop: bool,
+    ):
         self.sandbox, self.worker, self.code, self.lang, self.tools = sandbox, worker, code, lang, tools
         self.entry_point, self.time_limit_s, self.memory_mb, self.stop = entry_point, time_limit_s, memory_mb, stop
 
@@ -258,16 +321,27 @@ class _TestRun:
         crash, memory), a new child continues with the next test."""
         results: list[TestResult] = []
         while len(results) < len(tests):
-            batch = tests[len(results):]
+            batch = tests[len(results) :]
             nonce = secrets.token_hex(16)
             cpu_s = self.time_limit_s * (len(batch) + 1) + 1
             build = _Build(self.lang, None, BASE_ENV, self.memory_mb)
             request = {
-                "op": "run", "cwd": "fresh", "argv": None, "env": BASE_ENV, "stdin": "",
-                "limits": self.sandbox._limits(build, cpu_s).to_json(), "timeout_s": self.time_limit_s,
-                "stdout_limit": EXEC_STDOUT_LIMIT, "stderr_limit": STDERR_LIMIT,
-                "python": {"mode": "tests", "code": self.code, "entry_point": self.entry_point, "nonce": nonce,
-                           "tests": [{"kind": test.kind, "input": test.input} for test in batch]},
+                "op": "run",
+                "cwd": "fresh",
+                "argv": None,
+                "env": BASE_ENV,
+                "stdin": "",
+                "limits": self.sandbox._limits(build, cpu_s).to_json(),
+                "timeout_s": self.time_limit_s,
+                "stdout_limit": EXEC_STDOUT_LIMIT,
+                "stderr_limit": STDERR_LIMIT,
+                "python": {
+                    "mode": "tests",
+                    "code": self.code,
+                    "entry_point": self.entry_point,
+                    "nonce": nonce,
+                    "tests": [{"kind": test.kind, "input": test.input} for test in batch],
+                },
             }
             raw = await self.worker.request(request, cpu_s + WATCHDOG_MARGIN_S)
             batch_results, finished = self._read_records(batch, raw, nonce, cpu_s, offset=len(results))
@@ -279,8 +353,9 @@ class _TestRun:
                 break
         return results
 
-    def _read_records(self, batch: list[TestCase], raw: dict, nonce: str, cpu_s: float,
-                      offset: int) -> tuple[list[TestResult], bool]:
+    def _read_records(
+        self, batch: list[TestCase], raw: dict, nonce: str, cpu_s: float, offset: int
+    ) -> tuple[list[TestResult], bool]:
         """Per-test results from the driver's records (``batch`` starts at test #offset+1);
         ``finished`` is False when the child died during a test (that test gets the run's
         verdict, the caller goes on after it)."""
@@ -315,8 +390,9 @@ class _TestRun:
     def _judge(self, test: TestCase, record: dict) -> TestResult:
         figures = _record_figures(record)
         if record["verdict"] != "returned":
-            return TestResult(test, Verdict(record["verdict"]), record.get("actual", ""), record.get("error", ""),
-                              **figures)
+            return TestResult(
+                test, Verdict(record["verdict"]), record.get("actual", ""), record.get("error", ""), **figures
+            )
         value = decode_value(record["value"])
         actual = truncate(repr(value), 2000)
         if values_match(value, test.expected, test.atol):
@@ -332,6 +408,8 @@ def _process_figures(raw: dict) -> dict:
 def _record_figures(record: dict) -> dict:
     """Wall and CPU seconds and peak memory of one function test, as the driver measured them."""
     cpu_s, peak_kb = record.get("cpu_s"), record.get("peak_kb")
-    return {"time_s": float(record.get("time_s", 0.0)), "cpu_s": None if cpu_s is None else float(cpu_s),
-            "peak_kb": None if peak_kb is None else int(peak_kb)}
-
+    return {
+        "time_s": float(record.get("time_s", 0.0)),
+        "cpu_s": None if cpu_s is None else float(cpu_s),
+        "peak_kb": None if peak_kb is None else int(peak_kb),
+    }

@@ -119,5 +119,10 @@ class RunOutcome:
 
     def to_json(self) -> dict:
         """The DESIGN.md `codesim exec` object."""
-        return {"status": self.status, "exit_code": self.exit_code, "stdout": self.stdout,
-                "stderr": self.stderr, "time_s": self.time_s}
+        return {
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+            "time_s": self.time_s,
+        }

@@ -121,8 +121,12 @@ class ResponseCache:
         except OSError as rename_err:
             self._disable(rename_err)
             return
-        log.warning("codesim: the response cache %s was corrupt (%s); moved it to %s and started a new one",
-                    self.path, err, aside.name)
+        log.warning(
+            "codesim: the response cache %s was corrupt (%s); moved it to %s and started a new one",
+            self.path,
+            err,
+            aside.name,
+        )
 
     def _disable(self, err: BaseException) -> None:
         self._close_db()
@@ -141,8 +145,11 @@ class ResponseCache:
         """Store an answer (the first writer of a key wins)."""
         row = (key, result.text, json.dumps(asdict(result.usage)), time.time())
         with self._lock:
-            self._run(lambda db: db.execute(
-                "INSERT OR IGNORE INTO responses (key, text, usage, created) VALUES (?, ?, ?, ?)", row))
+            self._run(
+                lambda db: db.execute(
+                    "INSERT OR IGNORE INTO responses (key, text, usage, created) VALUES (?, ?, ?, ?)", row
+                )
+            )
 
     def __len__(self) -> int:
         with self._lock:

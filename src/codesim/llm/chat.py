@@ -61,9 +61,7 @@ class ChatModel:
         base = dataclasses.replace(self.params, **overrides) if overrides else self.params
         samples = [dataclasses.replace(base, sample_index=base.sample_index + i) for i in range(n)]
         keys = [cache_key(self.provider.name, self.provider.base_url, messages, params) for params in samples]
-        results: list[ChatResult | None] = [
-            self.cache.get(key) if self.cache is not None else None for key in keys
-        ]
+        results: list[ChatResult | None] = [self.cache.get(key) if self.cache is not None else None for key in keys]
         missing = [i for i, result in enumerate(results) if result is None]
         if missing:
             fresh = await self._call_many(messages, [samples[i] for i in missing])

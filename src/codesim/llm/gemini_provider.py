@@ -75,7 +75,7 @@ class GeminiProvider(Provider):
         if meta is None or meta.prompt_token_count is None:
             return [(text, None) for text in texts]
         usages = shared_usages(texts, meta.prompt_token_count, meta.candidates_token_count or 0)
-        return list(zip(texts, usages))
+        return list(zip(texts, usages, strict=True))
 
     async def _generate(self, messages: list[Message], params: ChatParams, candidates: int) -> Any:
         system = "\n\n".join(m.content for m in messages if m.role == "system")

@@ -150,7 +150,11 @@ def pass1_chart(stats: list[RunStats]) -> Chart:
 
 
 def _stacked_bars(
-    dom_id: str, title: str, y_title: str, labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[float]]],
+    dom_id: str,
+    title: str,
+    y_title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[float]]],
     hover: Callable[[str, str, float], str],
 ) -> Markup:
     """Bars stacked from `series` of (name, colour, one value per label), with a legend."""
@@ -183,7 +187,11 @@ def tokens_per_solved_chart(stats: list[RunStats]) -> Chart:
         )
     ]
     html = _stacked_bars(
-        "chart-tokens", "Tokens per solved task", "tokens per solved task", [s.run.short_name for s in stats], series,
+        "chart-tokens",
+        "Tokens per solved task",
+        "tokens per solved task",
+        [s.run.short_name for s in stats],
+        series,
         lambda run, name, value: f"{run}: {value:,.0f} {name} tokens per solved task",
     )
     return Chart(
@@ -249,7 +257,10 @@ def _per_task_box(stats: list[RunStats], figure: str, dom_id: str, title: str, c
 def runtime_chart(stats: list[RunStats]) -> Chart:
     """CPU seconds of each solved task's final code on the hidden tests, one box per run."""
     return _per_task_box(
-        stats, "cpu_s", "chart-runtime", "Solution runtime",
+        stats,
+        "cpu_s",
+        "chart-runtime",
+        "Solution runtime",
         "CPU seconds of the final code on all hidden tests, one point per solved task.",
         "CPU seconds",
     )
@@ -258,7 +269,10 @@ def runtime_chart(stats: list[RunStats]) -> Chart:
 def memory_chart(stats: list[RunStats]) -> Chart:
     """Peak resident memory of each solved task's final code on the hidden tests, one box per run."""
     return _per_task_box(
-        stats, "peak_mb", "chart-memory", "Solution peak memory",
+        stats,
+        "peak_mb",
+        "chart-memory",
+        "Solution peak memory",
         "Peak resident memory (MB) of the final code on the hidden tests, one point per solved task; "
         "it includes the interpreter (about 14 MB for Python).",
         "peak MB",
@@ -288,7 +302,11 @@ def outcomes_chart(stats: list[RunStats]) -> Chart:
     passed = {(s.run.short_name, b): s.outcomes.get(b, (0, 0))[1] for s in stats for b in buckets}
     series = [(b, outcome_colour(b), [float(s.outcomes.get(b, (0, 0))[0]) for s in stats]) for b in buckets]
     html = _stacked_bars(
-        "chart-outcomes", "How tasks were solved", "task samples", [s.run.short_name for s in stats], series,
+        "chart-outcomes",
+        "How tasks were solved",
+        "task samples",
+        [s.run.short_name for s in stats],
+        series,
         lambda run, bucket, n: f"{run}: {bucket}: {n:.0f} samples, {passed[(run, bucket)]} pass the hidden tests",
     )
     return Chart(

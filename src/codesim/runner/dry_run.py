@@ -120,8 +120,6 @@ async def estimate_run(
     return Estimate(len(problems), samples, best, worst, params.model)
 
 
-def estimate(
-    strategy: Strategy, problems: Sequence[PublicProblem], params: ChatParams, samples: int
-) -> Estimate:
+def estimate(strategy: Strategy, problems: Sequence[PublicProblem], params: ChatParams, samples: int) -> Estimate:
     """`estimate_run` from synchronous code."""
     return asyncio.run(estimate_run(strategy, problems, params, samples))

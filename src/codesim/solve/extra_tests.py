@@ -21,7 +21,7 @@ def _text(value: Any, where: str, field: str) -> str:
     if isinstance(value, list) and all(isinstance(line, str) for line in value):
         value = "\n".join(value)
     if not isinstance(value, str):
-        raise UsageError(f"{where}: \"{field}\" must be a string or a list of strings")
+        raise UsageError(f'{where}: "{field}" must be a string or a list of strings')
     return value if value.endswith("\n") or not value else value + "\n"
 
 
@@ -35,9 +35,9 @@ def io_tests_from_jsonl(text: str, name: str) -> list[TestCase]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as err:
-            raise UsageError(f"{where}: not JSON ({err.msg}); expected {{\"input\": ..., \"output\": ...}}") from None
+            raise UsageError(f'{where}: not JSON ({err.msg}); expected {{"input": ..., "output": ...}}') from None
         if not isinstance(row, dict) or "input" not in row or "output" not in row:
-            raise UsageError(f"{where}: expected an object with \"input\" and \"output\"")
+            raise UsageError(f'{where}: expected an object with "input" and "output"')
         tests.append(TestCase("io", _text(row["input"], where, "input"), _text(row["output"], where, "output")))
     return tests
 

@@ -1,13 +1,13 @@
 """Live progress of `codesim solve` on stderr: one line per trace step, failing tests below.
 
-    codesim: solving `sum_squares` (function, python) with codesim on openai/gpt-4o; 2 visible tests
-    [plan 1] planning: 412+96 tokens, 1.3s
-    [plan 1] simulation: 520+40 tokens, 0.8s
-        verdict: plan is correct
-    [plan 1] coding: 610+55 tokens, 0.9s
-    [plan 1] visible tests: code #1: failed (1/2 tests passed)
-        test 2 failed: input 'assert sum_squares([]) == 0', error 'AssertionError'
-    [plan 1, debug 1] debugging: 980+120 tokens, 1.9s
+codesim: solving `sum_squares` (function, python) with codesim on openai/gpt-4o; 2 visible tests
+[plan 1] planning: 412+96 tokens, 1.3s
+[plan 1] simulation: 520+40 tokens, 0.8s
+    verdict: plan is correct
+[plan 1] coding: 610+55 tokens, 0.9s
+[plan 1] visible tests: code #1: failed (1/2 tests passed)
+    test 2 failed: input 'assert sum_squares([]) == 0', error 'AssertionError'
+[plan 1, debug 1] debugging: 980+120 tokens, 1.9s
 """
 
 from __future__ import annotations
@@ -84,8 +84,10 @@ class StderrProgress:
 
     def started(self, problem: PublicProblem, strategy: str, model: str) -> None:
         """The opening line: what is solved, how, and with how many visible tests."""
-        what = f"`{problem.entry_point}` (function, python)" if problem.kind is ProblemKind.FUNCTION else (
-            f"a stdin/stdout program in {problem.language}"
+        what = (
+            f"`{problem.entry_point}` (function, python)"
+            if problem.kind is ProblemKind.FUNCTION
+            else (f"a stdin/stdout program in {problem.language}")
         )
         self._write(f"codesim: solving {what} with {strategy} on {model}; {_tests(len(problem.visible_tests))}")
 

@@ -94,9 +94,7 @@ class CodeSimAdaptive(SessionStrategy):
         """Stage 1: the direct candidates, tested; those that pass."""
         options = self.options
         sampled_temperature = max(session.model.params.temperature, options.sample_temperature)
-        greedy_call = session.ask(
-            "candidate", "direct", attempt={"candidate": 1}, max_tokens=options.answer_max_tokens
-        )
+        greedy_call = session.ask("candidate", "direct", attempt={"candidate": 1}, max_tokens=options.answer_max_tokens)
         calls: list[Awaitable[TraceStep | list[TraceStep]]] = [greedy_call]
         if options.candidates > 1:
             calls.append(
@@ -158,9 +156,7 @@ class CodeSimAdaptive(SessionStrategy):
         if not probes:
             self._record_choice(session, order[0], "no probe inputs: the earliest candidate", no_tests)
             return order[0]
-        reports = await asyncio.gather(
-            *(session.run_visible(c.code, extra_tests=probes, visible=False) for c in order)
-        )
+        reports = await asyncio.gather(*(session.run_visible(c.code, extra_tests=probes, visible=False) for c in order))
         behaviours: dict[int, Behaviour] = {
             c.number: behaviour(report) for c, report in zip(order, reports, strict=True)
         }

@@ -158,6 +158,7 @@ _SPECS = (
     ),
 )
 
+
 def _key(name: str) -> str:
     return name.strip().lower().replace("_", "-")
 

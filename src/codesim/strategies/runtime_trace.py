@@ -89,7 +89,7 @@ def __cs_report():
     return "{MARKER}\\n" + "\\n".join(lines) + "\\n{END_MARKER}"
 '''
 
-_FUNCTION_TEST = '''
+_FUNCTION_TEST = """
 __cs_sys.settrace(__cs_global)
 try:
     exec(compile({source!r}, "<test>", "exec"), globals())
@@ -99,9 +99,9 @@ except BaseException as __cs_error:
 finally:
     __cs_sys.settrace(None)
 raise AssertionError(__cs_report())
-'''
+"""
 
-_PROGRAM = '''
+_PROGRAM = """
 __cs_sys.settrace(__cs_global)
 try:
     exec(compile({source!r}, "solution.py", "exec"), dict(globals(), __name__="__main__"))
@@ -112,7 +112,7 @@ finally:
 __cs_sys.stdout.flush()
 __cs_sys.stderr.write("\\n" + __cs_report() + "\\n")
 __cs_sys.exit(3)  # a failing exit status: the sandbox then reports stderr, where the trace is
-'''
+"""
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def read_trace(text: str) -> str | None:
     start = text.rfind(MARKER)
     if start < 0:
         return None
-    trace = text[start + len(MARKER):]
+    trace = text[start + len(MARKER) :]
     end = trace.find(END_MARKER)
     trace = (trace if end < 0 else trace[:end]).strip()
     if len(trace) > MAX_TRACE_CHARS:

@@ -231,8 +231,10 @@ class FakeLLMServer:
             time.sleep(self.latency_s + reply.delay_s)
             model = body.get("model") or path.split("/models/")[-1].split(":")[0]
             prompt_tokens = max(1, len(request.all_text.split()))
-            payload = reply.raw_body if reply.raw_body is not None else json.dumps(
-                _body_for(protocol, model, replies, prompt_tokens)
+            payload = (
+                reply.raw_body
+                if reply.raw_body is not None
+                else json.dumps(_body_for(protocol, model, replies, prompt_tokens))
             )
             data = payload.encode("utf-8")
             handler.send_response(reply.status)
