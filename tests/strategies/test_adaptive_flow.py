@@ -81,7 +81,8 @@ async def test_a_greedy_candidate_that_passes_ends_the_task_at_stage_one(server,
     assert result.code == GOOD_FUNCTION
     assert stages(result)[:4] == ["candidate"] * 4
     assert "planning" not in stages(result) and "debugging" not in stages(result)
-    candidates = [s for s in result.trace.steps if s.stage == "candidate"]
+    # The greedy call and the sampled batch run side by side: their steps come in either order.
+    candidates = sorted((s for s in result.trace.steps if s.stage == "candidate"), key=lambda s: s.attempt["candidate"])
     assert [s.attempt["candidate"] for s in candidates] == [1, 2, 3, 4]
     assert all(s.completion_tokens > 0 for s in candidates)
     # The 3 samples were asked in one request (`n`): its prompt is counted once, on the first.
@@ -123,7 +124,8 @@ async def test_sample_filter_keeps_the_first_passing_sample_and_never_escalates(
     result = await solve_with("sample-filter", model, runner_for, candidates=4)
     # Concurrent requests meet the answers in any order: the kept code is the passing answer
     # of the lowest candidate number.
-    answers = [s.response for s in result.trace.steps if s.stage == "candidate"]
+    steps = sorted((s for s in result.trace.steps if s.stage == "candidate"), key=lambda s: s.attempt["candidate"])
+    answers = [s.response for s in steps]
     first_passing = next(code for a in answers for code in (GOOD_FUNCTION, GOOD_LOOP) if code in a)
     assert result.visible_passed and result.code == first_passing and result.outcome == "sample"
     assert {stage_of(r) for r in server.requests} == {"candidate"}

@@ -76,8 +76,14 @@ async def test_traced_runs_report_bounded_variable_states_in_the_sandbox() -> No
         run = traced_run(FUNCTION, "def f(xs, k):\n    return xs[k]\n", call)
         report = await sandbox.run_problem_tests(FUNCTION, run.code, [run.test])
         crash = read_trace(report.results[0].error)
+        example = "def f(xs, k):\n    return k\n\nassert f([1], 2) == 3\n"  # fails while loading
+        run = traced_run(FUNCTION, example, FUNCTION.visible_tests[0])
+        report = await sandbox.run_problem_tests(FUNCTION, run.code, [run.test])
+        loading = read_trace(report.results[0].error)
+    assert loading is not None and "line <module>:4  assert f([1], 2) == 3" in loading
+    assert "return from f: 2" in loading and "the test raised AssertionError" in loading
     assert trace is not None and len(trace) <= MAX_TRACE_CHARS
-    assert trace.startswith("line f:2  total = 0   | xs=[1, 2], k=3")
+    assert "line f:2  total = 0   | xs=[1, 2], k=3" in trace
     assert "more events" in trace and "return from f: 1999003" in trace
     assert "the test raised AssertionError" in trace
     assert crash is not None and "exception at f:2: IndexError" in crash

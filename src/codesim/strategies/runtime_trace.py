@@ -1,6 +1,7 @@
 """Real execution traces for debugging prompts: the variable values along a failing run.
 
-A traced run is an ordinary sandbox run of a wrapped program: the wrapper turns on
+A traced run is an ordinary sandbox run of a wrapped program (for function problems, a test that
+loads the candidate and runs the failing test; for stdin programs, the program): the wrapper turns on
 `sys.settrace` for the candidate's own frames only (file `solution.py`), records each line
 executed with the local variables that changed since that frame's previous line, each return
 value and each exception, and reports the first and last lines of that record after a marker:
@@ -90,9 +91,11 @@ def __cs_report():
 '''
 
 _FUNCTION_TEST = """
+__cs_namespace = dict(globals())
 __cs_sys.settrace(__cs_global)
 try:
-    exec(compile({source!r}, "<test>", "exec"), globals())
+    exec(compile({code!r}, "solution.py", "exec"), __cs_namespace)
+    exec(compile({source!r}, "<test>", "exec"), __cs_namespace)
     __cs_note("the test passed")
 except BaseException as __cs_error:
     __cs_note("the test raised " + type(__cs_error).__name__ + ": " + __cs_repr.repr(str(__cs_error)))
@@ -137,10 +140,11 @@ def traced_run(problem: PublicProblem, code: str, test: TestCase) -> TracedRun:
     if problem.kind is ProblemKind.STDIO:
         lines = f"__cs_lines = {code.splitlines()!r}\n"
         return TracedRun(_TRACER + lines + _PROGRAM.format(source=code), test)
-    # The sandbox runs the problem's prelude before a function candidate, in the same file.
-    lines = f"__cs_lines = {(problem.prelude + code).splitlines()!r}\n"
+    # The candidate is loaded inside the traced test (its module-level lines are traced too:
+    # small models put failing example asserts there); the sandbox runs an empty candidate.
+    lines = f"__cs_lines = {code.splitlines()!r}\n"
     source = test.input if test.kind == "assert" else f"{problem.entry_point}(*{list(test.input)!r})"
-    return TracedRun(code, TestCase("assert", _TRACER + lines + _FUNCTION_TEST.format(source=source)))
+    return TracedRun("", TestCase("assert", _TRACER + lines + _FUNCTION_TEST.format(code=code, source=source)))
 
 
 def read_trace(text: str) -> str | None:
