@@ -263,6 +263,14 @@ async def test_calls_started_side_by_side_count_against_the_budget(server, model
     assert [s.stage for s in result.trace.steps if s.tests is None].count("coding") == 2
 
 
+async def test_a_spent_budget_still_returns_a_passing_code(server, model, runner_for) -> None:
+    samples = iter([GOOD_FUNCTION, GOOD_LOOP, VISIBLE_ONLY])
+    server.responder = responder({"candidate": lambda r: fenced(next(samples) if sampled(r) else VISIBLE_ONLY)})
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, task_max_calls=4)
+    assert result.visible_passed and answers(server.requests) == 4  # no probe call: chosen on mutations
+    assert result.code in (GOOD_FUNCTION, GOOD_LOOP)
+
+
 def test_default_budgets_are_on() -> None:
     from codesim.strategies.registry import get_spec
 

@@ -173,13 +173,17 @@ class CodeSimAdaptive(SessionStrategy):
         """Probe inputs: the model's (when asked for) and mutations of the visible tests'."""
         answer = ""
         if self.options.probe_inputs:
-            step = await session.ask(
-                "probe_inputs",
-                "adaptive_inputs",
-                count=self.options.probe_inputs,
-                max_tokens=self.options.probe_max_tokens,
-            )
-            answer = step.response
+            try:
+                step = await session.ask(
+                    "probe_inputs",
+                    "adaptive_inputs",
+                    count=self.options.probe_inputs,
+                    max_tokens=self.options.probe_max_tokens,
+                )
+                answer = step.response
+            except BudgetExhausted as stop:  # the codes that pass are kept: mutations only
+                if session.trace.steps:
+                    add_note(session.trace.steps[-1], f"{stop}: no probe inputs asked")
         probes = probe_tests(session.problem, answer)
         if session.trace.steps:
             add_note(session.trace.steps[-1], f"{len(probes)} probe inputs")
