@@ -52,4 +52,3 @@ async def test_a_batch_is_cut_to_the_calls_left(server: FakeLLMServer, model) ->
     with pytest.raises(BudgetExhausted, match="3 LLM calls reached task_max_calls=3"):
         await held.chat([Message("user", "one more")])
     assert sum(int(request.body.get("n") or 1) for request in server.requests) == 3
-
