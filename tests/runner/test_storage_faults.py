@@ -7,16 +7,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cli_support import HUMANEVAL, direct_run_argv, humaneval_evaluate_argv, run_codesim
 
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
 
-HUMANEVAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "humaneval" / "HumanEval.jsonl"
 pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason="HumanEval data not present")
 requires_root = pytest.mark.skipif(os.geteuid() != 0, reason="tmpfs mounts need root")
 ROWS = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:6]]
@@ -28,36 +27,8 @@ def canonical(request: FakeRequest) -> FakeReply:
     return FakeReply(f"```python\n{row['prompt'] + row['canonical_solution']}```\n")
 
 
-def codesim(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CODESIM_HOME": str(home), "OPENAI_API_KEY": "x"}
-    return subprocess.run(
-        [sys.executable, "-m", "codesim", *args], env=env, capture_output=True, text=True, timeout=300
-    )
-
-
 def run(server: FakeLLMServer, home: Path, out: Path, limit: int) -> subprocess.CompletedProcess[str]:
-    return codesim(
-        "run",
-        "--dataset",
-        "humaneval",
-        "--data-file",
-        str(HUMANEVAL),
-        "--strategy",
-        "direct",
-        "--provider",
-        "openai",
-        "--base-url",
-        server.openai_base_url,
-        "--model",
-        "fake",
-        "--limit",
-        str(limit),
-        "--concurrency",
-        "1",
-        "--out",
-        str(out),
-        home=home,
-    )
+    return run_codesim(direct_run_argv(server, out, "--limit", str(limit), "--concurrency", "1"), home)
 
 
 def results(out: Path) -> list[dict]:
@@ -212,15 +183,6 @@ def test_a_samples_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     samples.write_bytes(
         b'{"task_id": "HumanEval/0", "solution": "x = 1"}\n{"task_id": "HumanEval/1", "solution": "\xff"}\n'
     )
-    done = codesim(
-        "evaluate",
-        "--dataset",
-        "humaneval",
-        "--data-file",
-        str(HUMANEVAL),
-        "--samples",
-        str(samples),
-        home=tmp_path / "home",
-    )
+    done = run_codesim(humaneval_evaluate_argv(samples), tmp_path / "home")
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"codesim: error: {samples}:2: not UTF-8 text (byte 0xff)"]

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from cli_support import HUMANEVAL, cli_env, direct_run_argv
 
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
 
-HUMANEVAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "humaneval" / "HumanEval.jsonl"
 pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason="HumanEval data not present")
 ROWS = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:4]]
 LATENCY_S = 1.5  # each answer takes this long: two samples are at least 3 s of a run's wall time
@@ -28,31 +26,8 @@ def canonical(request: FakeRequest) -> FakeReply:
 def test_a_killed_invocation_counts_in_wall_seconds(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with FakeLLMServer(canonical, latency_s=LATENCY_S) as server:
-        env = {**os.environ, "CODESIM_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": "x"}
-        argv = [
-            sys.executable,
-            "-m",
-            "codesim",
-            "run",
-            "--dataset",
-            "humaneval",
-            "--data-file",
-            str(HUMANEVAL),
-            "--strategy",
-            "direct",
-            "--provider",
-            "openai",
-            "--base-url",
-            server.openai_base_url,
-            "--model",
-            "fake",
-            "--limit",
-            "4",
-            "--concurrency",
-            "1",
-            "--out",
-            str(out),
-        ]
+        env = cli_env(tmp_path / "home")
+        argv = direct_run_argv(server, out, "--limit", "4", "--concurrency", "1")
         killed = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         results = out / "results.jsonl"
         while not (results.exists() and results.read_bytes().count(b"\n") >= 2):

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from codesim import __version__
-from codesim.cli.flags import flag_spelling
+from codesim.cli.flags import error_line
 from codesim.cli.parser import OneLineErrorParser
 from codesim.errors import CodesimError
 
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except CodesimError as err:
-        print(f"codesim: error: {err.worded(flag_spelling)}", file=sys.stderr)
+        print(error_line(err), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("codesim: interrupted", file=sys.stderr)

@@ -26,6 +26,7 @@ from rich.console import Console
 
 from codesim import api
 from codesim.benchmarks import DATASET_NAMES
+from codesim.cli.flags import error_line
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
 from codesim.cli.run_messages import closing_message, print_estimate
@@ -233,7 +234,7 @@ def handle(args: argparse.Namespace) -> int:
         try:
             result = _run_plan(plan, args)
         except UsageError as err:  # e.g. one provider's key or client missing: the other runs still go
-            print(f"codesim: error: {err}", file=sys.stderr)
+            print(error_line(err), file=sys.stderr)
             statuses.append(UsageError.exit_code)
             continue
         statuses.append(exit_status(result.outcome))
