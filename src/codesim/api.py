@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from codesim.benchmarks import data_directories
 from codesim.benchmarks import load_problems as load_dataset
+from codesim.benchmarks.samples import Sample, read_samples, sample_from_fields
 from codesim.errors import UsageError
 from codesim.problems import Problem, PublicProblem
-from codesim.samples import Sample, read_samples, sample_from_fields
 
 if TYPE_CHECKING:
     from codesim.benchmarks.evaluation import SampleVerdict

@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from codesim.benchmarks.samples import Sample
 from codesim.metrics import pass_at_ks, tasks_short_of
 from codesim.problems import Problem, TestCase
-from codesim.samples import Sample
 
 UNKNOWN_TASK = "unknown_task"
 NO_TESTS = "no_tests"
