@@ -182,3 +182,15 @@ def test_switches_in_a_runs_file_read_as_their_flags(tmp_path: Path) -> None:
         '--extra-body={"reasoning": {"effort": "low"}}',
         "--task-ids=1,2",
     ]
+
+
+def test_the_readme_runs_file_is_accepted(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    runs = tmp_path / "runs.toml"
+    runs.write_text("\n".join(line.strip() for line in block.splitlines()), encoding="utf-8")
+    argv = [sys.executable, "-m", "codesim", "run", "--config", str(runs), "--data-file", str(HUMANEVAL), "--dry-run"]
+    done = subprocess.run(argv, env=codesim_env(tmp_path / "home"), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("dry run, no model called: humaneval") == 4
+    assert "codesim on openai/o3-mini" in done.stdout and "tasks:             20 x 1 sample(s)" in done.stdout
