@@ -49,7 +49,11 @@ def test_humaneval_plus_scores_base_and_plus_in_one_pass(tmp_path: Path, capsys:
     assert "base_passed" not in rows[5] and rows[5]["status"] == "unknown_task"
     # Toy/0: base 2 of 3, plus 1 of 3; Toy/2: base 2 of 2, plus 1 of 2.
     assert summary["base"] == {"n_passed": 4, "pass@1": round((2 / 3 + 1) / 2, 4), "pass@2": 1.0}
-    assert summary["plus"] == {"n_passed": 2, "pass@1": round((1 / 3 + 1 / 2) / 2, 4), "pass@2": round((2 / 3 + 1) / 2, 4)}
+    assert summary["plus"] == {
+        "n_passed": 2,
+        "pass@1": round((1 / 3 + 1 / 2) / 2, 4),
+        "pass@2": round((2 / 3 + 1) / 2, 4),
+    }
     assert summary["pass@1"] == summary["plus"]["pass@1"]  # the top-level score stays the full hidden tests
     assert "humaneval-plus: base tests: pass@1 0.8333, pass@2 1.0; plus tests: pass@1 0.4167" in err
 

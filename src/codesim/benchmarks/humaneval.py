@@ -41,9 +41,7 @@ def convert_humaneval_et(row: Row, dataset: str) -> Problem:
     return _problem(row, dataset, extra_hidden=extra_hidden, n_base_tests=1)
 
 
-def _problem(
-    row: Row, dataset: str, extra_hidden: tuple[TestCase, ...], n_base_tests: int | None = None
-) -> Problem:
+def _problem(row: Row, dataset: str, extra_hidden: tuple[TestCase, ...], n_base_tests: int | None = None) -> Problem:
     prompt = row.field("prompt", str)
     entry_point = row.field("entry_point", str)
     return signature_problem(

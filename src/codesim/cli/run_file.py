@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import tomllib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +29,29 @@ def _long_flags(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
     }
 
 
+def _parse_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads` (Python 3.11+; on 3.10, the same parser packaged as `tomli`, if installed)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib.loads(text)
+    try:
+        import tomli
+    except ModuleNotFoundError:
+        raise UsageError("--config needs Python 3.11 or later (or the tomli package on 3.10)") from None
+    return tomli.loads(text)
+
+
 def _read_table(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise UsageError(f"--config {path}: cannot read it ({err.strerror or err})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+    except UnicodeDecodeError as err:
+        raise UsageError(f"--config {path}: not UTF-8 text ({err.reason})") from None
+    try:
+        return _parse_toml(text)
+    except ValueError as err:  # tomllib.TOMLDecodeError
         raise UsageError(f"--config {path}: not valid TOML: {err}") from None
 
 
