@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
+        expand = getattr(args, "expand_argv", None)  # a subcommand's flags from a file (run --config)
+        if expand is not None:
+            args = parser.parse_args(expand(args, argv))
         return int(args.handler(args) or 0)
     except CodesimError as err:
         print(error_line(err), file=sys.stderr)
