@@ -15,49 +15,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_support import CODESIM, HUMANEVAL, cli_env, direct_run_argv, humaneval_run_argv
+from cli_support import CODESIM, HUMANEVAL, Cli, humaneval_answers, humaneval_run_argv
 from runner_support import answers_by_marker
 
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
 
 pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"benchmark data not found at {HUMANEVAL}")
-WRONG = "def {name}(*args):\n    return None\n"
-
-
-def humaneval_answers(count: int, wrong: tuple[int, ...] = ()) -> dict[str, str]:
-    """Markers and answers for the first `count` HumanEval tasks: the canonical solution, or a
-    wrong function for the task numbers in `wrong`."""
-    rows = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:count]]
-    return {
-        f"def {row['entry_point']}(": WRONG.format(name=row["entry_point"])
-        if n in wrong
-        else row["prompt"] + row["canonical_solution"]
-        for n, row in enumerate(rows)
-    }
 
 
 def task_of(answers: dict[str, str]) -> Callable[[FakeRequest], str]:
     """Which task (marker) a request is about."""
     return lambda request: next(marker for marker in answers if marker in request.all_text)
-
-
-class Cli:
-    """Runs `python -m codesim run` on HumanEval against a fake server."""
-
-    def __init__(self, server: FakeLLMServer, home: Path) -> None:
-        self.server = server
-        self.env = cli_env(home, PYTHONUNBUFFERED="1")
-
-    def argv(self, out: Path, *extra: str) -> list[str]:
-        return direct_run_argv(self.server, out, *extra, model="fake-coder")
-
-    def run(self, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(self.argv(out, *extra), env=self.env, capture_output=True, text=True, timeout=300)
-
-    def start(self, out: Path, *extra: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            self.argv(out, *extra), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
 
 
 def wait_for_lines(path: Path, count: int, process: subprocess.Popen[str], timeout_s: float = 120) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_support import HUMANEVAL, direct_run_argv, run_codesim
+from cli_support import HUMANEVAL, Cli
 
 from codesim.execution import TestReport as Report
 from codesim.execution import Verdict
@@ -42,7 +42,7 @@ def test_a_5_mb_answer_is_stored_once(tmp_path: Path) -> None:
     program = row["prompt"] + row["canonical_solution"] + "".join(f"# {n:08d}{'x' * 90}\n" for n in range(50_000))
     reply = f"```python\n{program}```\n"
     with FakeLLMServer(lambda request: FakeReply(reply)) as server:
-        done = run_codesim(direct_run_argv(server, tmp_path / "out", "--limit", "1"), tmp_path / "home")
+        done = Cli(server, tmp_path / "home").run(tmp_path / "out", "--limit", "1")
     assert done.returncode == 0, done.stderr
     results = tmp_path / "out" / "results.jsonl"
     assert len(program) > 5_000_000 and results.stat().st_size < 1.05 * len(program)

@@ -9,7 +9,6 @@ import pty
 import select
 import struct
 import subprocess
-import sys
 import time
 from collections import Counter
 from fcntl import ioctl
@@ -17,38 +16,14 @@ from pathlib import Path
 from termios import TIOCSWINSZ
 
 import pytest
+from cli_support import CODESIM, HUMANEVAL, cli_env, direct_run_argv, humaneval_answers
 from runner_support import answers_by_marker
-from test_cli_run import HUMANEVAL, humaneval_answers
 
 from codesim.testing.fake_llm import FakeLLMServer
 
 pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"benchmark data not found at {HUMANEVAL}")
 HIDE_CURSOR = "\x1b[?25l"  # what a live display writes when it starts
 RUN_LABELS = ("direct on m-a", "direct on m-b", "cot on m-a", "cot on m-b")
-
-
-def codesim_env(home: Path) -> dict[str, str]:
-    return {**os.environ, "CODESIM_HOME": str(home), "OPENAI_API_KEY": "x", "PYTHONUNBUFFERED": "1"}
-
-
-def run_argv(server: FakeLLMServer, out: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "codesim",
-        "run",
-        "--dataset",
-        "humaneval",
-        "--data-file",
-        str(HUMANEVAL),
-        "--provider",
-        "openai",
-        "--base-url",
-        server.openai_base_url,
-        "--out",
-        str(out),
-        *extra,
-    ]
 
 
 def run_in_terminal(argv: list[str], env: dict[str, str], timeout_s: float = 300) -> tuple[int, str]:
@@ -82,8 +57,8 @@ def run_in_terminal(argv: list[str], env: dict[str, str], timeout_s: float = 300
 def test_several_runs_share_one_progress_display(tmp_path: Path) -> None:
     out = tmp_path / "runs"
     with FakeLLMServer(answers_by_marker(humaneval_answers(2))) as server:
-        argv = run_argv(server, out, "--limit", "2", "--strategy", "direct,cot", "--model", "m-a,m-b")
-        code, screen = run_in_terminal(argv, codesim_env(tmp_path / "home"))
+        argv = direct_run_argv(server, out, "--limit", "2", "--strategy", "direct,cot", "--model", "m-a,m-b")
+        code, screen = run_in_terminal(argv, cli_env(tmp_path / "home"))
     assert code == 0, screen
     assert screen.count(HIDE_CURSOR) == 1, screen  # one live display, started once for the four runs
     last_frame = screen[screen.rindex("run 4 of 4") :]
@@ -95,8 +70,8 @@ def test_several_runs_share_one_progress_display(tmp_path: Path) -> None:
 def test_without_a_terminal_each_progress_line_names_its_run(tmp_path: Path) -> None:
     out = tmp_path / "runs"
     with FakeLLMServer(answers_by_marker(humaneval_answers(1))) as server:
-        argv = run_argv(server, out, "--limit", "1", "--strategy", "direct", "--model", "m-a,m-b")
-        done = subprocess.run(argv, env=codesim_env(tmp_path / "home"), capture_output=True, text=True, timeout=300)
+        argv = direct_run_argv(server, out, "--limit", "1", "--strategy", "direct", "--model", "m-a,m-b")
+        done = subprocess.run(argv, env=cli_env(tmp_path / "home"), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.startswith("[1/1]")]
     assert [line.split(" HumanEval/0#0 ")[0] for line in lines] == ["[1/1] direct on m-a:", "[1/1] direct on m-b:"]
@@ -125,8 +100,8 @@ def test_a_toml_file_describes_the_runs_and_the_command_line_wins(tmp_path: Path
     out = tmp_path / "runs"
     with FakeLLMServer(answers_by_marker(humaneval_answers(2))) as server:
         runs = write_runs_file(tmp_path / "runs.toml", server, out)
-        argv = [sys.executable, "-m", "codesim", "run", "--config", str(runs), "--limit", "1"]
-        done = subprocess.run(argv, env=codesim_env(tmp_path / "home"), capture_output=True, text=True, timeout=300)
+        argv = [*CODESIM, "run", "--config", str(runs), "--limit", "1"]
+        done = subprocess.run(argv, env=cli_env(tmp_path / "home"), capture_output=True, text=True, timeout=300)
         models = Counter(request.body["model"] for request in server.requests)
     assert done.returncode == 0, done.stderr
     assert models == {"m-a": 2, "m-b": 2}  # 1 task (--limit 1 wins over the file's 2) x 2 strategies each
@@ -153,8 +128,8 @@ def test_a_toml_file_describes_the_runs_and_the_command_line_wins(tmp_path: Path
 def test_a_bad_runs_file_is_one_line_and_exit_2(tmp_path: Path, content: str, message: str) -> None:
     runs = tmp_path / "runs.toml"
     runs.write_text(content, encoding="utf-8")
-    argv = [sys.executable, "-m", "codesim", "run", "--config", str(runs), "--out", str(tmp_path / "out")]
-    done = subprocess.run(argv, env=codesim_env(tmp_path / "home"), capture_output=True, text=True, timeout=120)
+    argv = [*CODESIM, "run", "--config", str(runs), "--out", str(tmp_path / "out")]
+    done = subprocess.run(argv, env=cli_env(tmp_path / "home"), capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr, done.stderr
     assert not (tmp_path / "out").exists()
@@ -184,8 +159,8 @@ def test_the_readme_runs_file_is_accepted(tmp_path: Path) -> None:
     block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
     runs = tmp_path / "runs.toml"
     runs.write_text("\n".join(line.strip() for line in block.splitlines()), encoding="utf-8")
-    argv = [sys.executable, "-m", "codesim", "run", "--config", str(runs), "--data-file", str(HUMANEVAL), "--dry-run"]
-    done = subprocess.run(argv, env=codesim_env(tmp_path / "home"), capture_output=True, text=True, timeout=120)
+    argv = [*CODESIM, "run", "--config", str(runs), "--data-file", str(HUMANEVAL), "--dry-run"]
+    done = subprocess.run(argv, env=cli_env(tmp_path / "home"), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("dry run, no model called: humaneval") == 4
     assert "codesim on openai/o3-mini" in done.stdout and "tasks:             20 x 1 sample(s)" in done.stdout

@@ -12,23 +12,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from cli_support import HUMANEVAL, direct_run_argv, humaneval_evaluate_argv, run_codesim
+from cli_support import HUMANEVAL, Cli, humaneval_answers, humaneval_evaluate_argv, run_codesim
+from runner_support import answers_by_marker
 
-from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
+from codesim.testing.fake_llm import FakeLLMServer
 
 pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason="HumanEval data not present")
 requires_root = pytest.mark.skipif(os.geteuid() != 0, reason="tmpfs mounts need root")
-ROWS = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:6]]
-
-
-def canonical(request: FakeRequest) -> FakeReply:
-    """The canonical solution of the HumanEval task the request is about."""
-    row = next(row for row in ROWS if f"def {row['entry_point']}(" in request.all_text)
-    return FakeReply(f"```python\n{row['prompt'] + row['canonical_solution']}```\n")
+CANONICAL = answers_by_marker(humaneval_answers(6))  # the canonical solution of each of the first 6 tasks
 
 
 def run(server: FakeLLMServer, home: Path, out: Path, limit: int) -> subprocess.CompletedProcess[str]:
-    return run_codesim(direct_run_argv(server, out, "--limit", str(limit), "--concurrency", "1"), home)
+    return Cli(server, home).run(out, "--limit", str(limit), "--concurrency", "1")
 
 
 def results(out: Path) -> list[dict]:
@@ -76,7 +71,7 @@ def make_read_only(path: Path) -> None:
 def test_a_corrupt_cache_is_set_aside_and_a_new_one_started(tmp_path: Path, damage: str) -> None:
     home = tmp_path / "home"
     cache = home / "cache.sqlite3"
-    with FakeLLMServer(canonical) as server:
+    with FakeLLMServer(CANONICAL) as server:
         if damage == "garbled":
             home.mkdir()
             cache.write_bytes(b"\xde\xad\xbe\xef" * 4096)
@@ -100,7 +95,7 @@ def test_a_corrupt_cache_is_set_aside_and_a_new_one_started(tmp_path: Path, dama
 @requires_root
 @pytest.mark.parametrize("fault", ["full", "read-only"])
 def test_an_unusable_codesim_home_runs_on_without_the_cache(tmp_path: Path, fault: str) -> None:
-    with FakeLLMServer(canonical) as server, tmpfs(tmp_path / "home", 64) as home:
+    with FakeLLMServer(CANONICAL) as server, tmpfs(tmp_path / "home", 64) as home:
         if fault == "full":
             fill(home)
         else:
@@ -119,7 +114,7 @@ def test_an_unusable_codesim_home_runs_on_without_the_cache(tmp_path: Path, faul
 @requires_root
 def test_a_full_out_directory_stops_with_one_line_and_the_same_command_resumes(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    with FakeLLMServer(canonical) as server, tmpfs(tmp_path / "out", 128) as out:
+    with FakeLLMServer(CANONICAL) as server, tmpfs(tmp_path / "out", 128) as out:
         filler = fill(out, leave_bytes=16 * 1024)  # room for config.json and a few results lines
         stopped = run(server, home, out, 6)
         written = results(out) if (out / "results.jsonl").exists() else []
@@ -140,7 +135,7 @@ def test_a_full_out_directory_stops_with_one_line_and_the_same_command_resumes(t
 
 @requires_root
 def test_a_read_only_out_directory_is_one_line(tmp_path: Path) -> None:
-    with FakeLLMServer(canonical) as server, tmpfs(tmp_path / "out", 64) as out:
+    with FakeLLMServer(CANONICAL) as server, tmpfs(tmp_path / "out", 64) as out:
         make_read_only(out)
         done = run(server, tmp_path / "home", out, 1)
     assert done.returncode == 1 and "Traceback" not in done.stderr
@@ -170,7 +165,7 @@ def test_malformed_run_files_are_one_line_naming_file_and_line(
     tmp_path: Path, file: str, content: str, message: str
 ) -> None:
     out = tmp_path / "out"
-    with FakeLLMServer(canonical) as server:
+    with FakeLLMServer(CANONICAL) as server:
         assert run(server, tmp_path / "home", out, 1).returncode == 0
         (out / file).write_text(content, encoding="utf-8")
         done = run(server, tmp_path / "home", out, 2)

@@ -9,23 +9,18 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import HUMANEVAL, cli_env, direct_run_argv
+from cli_support import HUMANEVAL, cli_env, direct_run_argv, humaneval_answers
+from runner_support import answers_by_marker
 
-from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
+from codesim.testing.fake_llm import FakeLLMServer
 
 pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason="HumanEval data not present")
-ROWS = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:4]]
 LATENCY_S = 1.5  # each answer takes this long: two samples are at least 3 s of a run's wall time
-
-
-def canonical(request: FakeRequest) -> FakeReply:
-    row = next(row for row in ROWS if f"def {row['entry_point']}(" in request.all_text)
-    return FakeReply(f"```python\n{row['prompt'] + row['canonical_solution']}```\n")
 
 
 def test_a_killed_invocation_counts_in_wall_seconds(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    with FakeLLMServer(canonical, latency_s=LATENCY_S) as server:
+    with FakeLLMServer(answers_by_marker(humaneval_answers(4)), latency_s=LATENCY_S) as server:
         env = cli_env(tmp_path / "home")
         argv = direct_run_argv(server, out, "--limit", "4", "--concurrency", "1")
         killed = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
