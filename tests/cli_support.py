@@ -8,9 +8,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from codesim.testing.fake_llm import FakeLLMServer
+from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 HUMANEVAL = SHARED_DATA / "humaneval" / "HumanEval.jsonl"
@@ -79,13 +80,33 @@ class Cli:
         )
 
 
+def humaneval_rows(count: int) -> list[dict]:
+    """The first `count` HumanEval rows."""
+    with HUMANEVAL.open(encoding="utf-8") as handle:
+        return [json.loads(line) for _, line in zip(range(count), handle, strict=False)]
+
+
 def humaneval_answers(count: int, wrong: tuple[int, ...] = ()) -> dict[str, str]:
     """Markers and answers for the first `count` HumanEval tasks (see `answers_by_marker`): the
     canonical solution, or a wrong function for the task numbers in `wrong`."""
-    rows = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:count]]
+    rows = humaneval_rows(count)
     return {
         f"def {row['entry_point']}(": WRONG.format(name=row["entry_point"])
         if n in wrong
         else row["prompt"] + row["canonical_solution"]
         for n, row in enumerate(rows)
     }
+
+
+def answers_by_marker(answers: dict[str, str], tag: str = "python") -> Callable[[FakeRequest], FakeReply]:
+    """A responder for real dataset prompts: the code of the first marker found in the request
+    (e.g. `def has_close_elements(`), else an answer without code."""
+
+    def respond(request: FakeRequest) -> FakeReply:
+        text = request.all_text
+        for marker, code in answers.items():
+            if marker in text:
+                return FakeReply(f"```{tag}\n{code}```\n")
+        return FakeReply("I cannot solve this.")
+
+    return respond

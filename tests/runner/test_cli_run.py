@@ -15,8 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_support import CODESIM, HUMANEVAL, Cli, humaneval_answers, humaneval_run_argv
-from runner_support import answers_by_marker
+from cli_support import CODESIM, HUMANEVAL, Cli, answers_by_marker, humaneval_answers, humaneval_run_argv
 
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
 

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import HUMANEVAL, SHARED_DATA, humaneval_answers
-from runner_support import answers_by_marker
+from cli_support import HUMANEVAL, SHARED_DATA, answers_by_marker, humaneval_answers
 from test_cli_run import read_lines
 
 from codesim.testing.fake_llm import FakeLLMServer

@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_support import HUMANEVAL, Cli, humaneval_answers
-from runner_support import answers_by_marker
+from cli_support import HUMANEVAL, Cli, answers_by_marker, humaneval_answers
 
 from codesim.testing.fake_llm import FakeLLMServer
 

@@ -16,8 +16,7 @@ from pathlib import Path
 from termios import TIOCSWINSZ
 
 import pytest
-from cli_support import CODESIM, HUMANEVAL, cli_env, direct_run_argv, humaneval_answers
-from runner_support import answers_by_marker
+from cli_support import CODESIM, HUMANEVAL, answers_by_marker, cli_env, direct_run_argv, humaneval_answers
 
 from codesim.testing.fake_llm import FakeLLMServer
 

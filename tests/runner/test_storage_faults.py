@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from cli_support import HUMANEVAL, Cli, humaneval_answers, humaneval_evaluate_argv, run_codesim
-from runner_support import answers_by_marker
+from cli_support import HUMANEVAL, Cli, answers_by_marker, humaneval_answers, humaneval_evaluate_argv, run_codesim
 
 from codesim.testing.fake_llm import FakeLLMServer
 

@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import HUMANEVAL, cli_env, direct_run_argv, humaneval_answers
-from runner_support import answers_by_marker
+from cli_support import HUMANEVAL, answers_by_marker, cli_env, direct_run_argv, humaneval_answers
 
 from codesim.testing.fake_llm import FakeLLMServer
 
