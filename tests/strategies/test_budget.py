@@ -6,7 +6,16 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from strategies_support import FUNCTION_PROBLEM, PLAN
+from strategies_support import (
+    BAD_FUNCTIONS,
+    FUNCTION_PROBLEM,
+    GOOD_FUNCTION,
+    PLAN,
+    SIMULATION_OK,
+    debug_answer,
+    fenced,
+    solve_with,
+)
 
 from codesim.llm.base import Message
 from codesim.strategies.base import StrategyResult, Trace, traced_chat
@@ -52,3 +61,11 @@ async def test_a_batch_is_cut_to_the_calls_left(server: FakeLLMServer, model) ->
     with pytest.raises(BudgetExhausted, match="3 LLM calls reached task_max_calls=3"):
         await held.chat([Message("user", "one more")])
     assert sum(int(request.body.get("n") or 1) for request in server.requests) == 3
+
+
+async def test_a_session_strategy_keeps_its_own_budget_inside_another(server: FakeLLMServer, model, runner_for) -> None:
+    server.push(PLAN, SIMULATION_OK, fenced(BAD_FUNCTIONS[0]), debug_answer(GOOD_FUNCTION))
+    loose = BudgetedChatModel(model, TaskBudget(max_calls=100))
+    result = await solve_with("codesim", loose, runner_for, task_max_calls=3)
+    assert len(server.requests) == result.trace.llm_calls == 3
+    assert "task_max_calls=3" in result.trace.steps[-1].note

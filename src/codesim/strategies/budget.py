@@ -48,9 +48,14 @@ class TaskBudget:
         )
 
     @property
+    def limits(self) -> tuple[int | None, int | None, float | None]:
+        """(max_calls, max_tokens, max_seconds)."""
+        return self.max_calls, self.max_tokens, self.max_seconds
+
+    @property
     def unlimited(self) -> bool:
         """True when no limit is set."""
-        return self.max_calls is None and self.max_tokens is None and self.max_seconds is None
+        return self.limits == (None, None, None)
 
     def check_usage(self, calls: int, tokens: int) -> None:
         """Raise `BudgetExhausted` if another LLM call after `calls` calls (started or done)
@@ -106,9 +111,10 @@ class BudgetedChatModel(ChatModel):
 
 
 def held_to(model: ChatModel, budget: TaskBudget) -> ChatModel:
-    """`model` held to `budget`: as it is when the budget is unlimited or `model` is already a
-    `BudgetedChatModel` (the strategy's budget, applied by `solve_within_budget`), else wrapped."""
-    if budget.unlimited or isinstance(model, BudgetedChatModel):
+    """`model` held to `budget`: as it is when the budget is unlimited or `model` already holds
+    these limits (`solve_within_budget` applied the strategy's budget), else wrapped (inside
+    another budget, whichever is spent first stops the calls)."""
+    if budget.unlimited or (isinstance(model, BudgetedChatModel) and model.budget.limits == budget.limits):
         return model
     return BudgetedChatModel(model, budget)
 
