@@ -9,7 +9,8 @@ strategy itself never saw them. Printed per run:
   those recovered by escalation (no candidate passed the visible tests);
 - `missed`: tasks where a hidden-passing candidate existed but another code was kept;
 - `visible only`: final codes that pass the visible tests and fail the hidden ones;
-- the unbiased pass@k estimate of the candidates for k = 1..n (Chen et al., 2021).
+- the unbiased pass@k estimate of the candidates for k = 1 up to the fewest candidates any
+  task had (Chen et al., 2021).
 
 Usage: python benchmarks/selection_bound.py RUN_DIR [RUN_DIR ...]
 """
@@ -67,11 +68,14 @@ def analyse(directory: Path) -> None:
     recovered = sum(bool(row["passed"]) and escalated(row) for row in rows)
     missed = [row["task_id"] for row in rows if any(passing.get(row["task_id"], [])) and not row["passed"]]
     visible_only = [row["task_id"] for row in rows if row.get("visible_passed") and not row["passed"]]
-    print(f"{directory.name}: {len(rows)} tasks, n = {n}")
+    print(f"{directory.name}: {len(rows)} tasks, up to {n} candidates each")
     print(f"  any of n pass hidden: {bound}   chosen and passing: {first_stage} first stage + {recovered} escalation")
     print(f"  missed (a passing candidate existed): {len(missed)} {missed}")
     print(f"  visible passed, hidden failed: {len(visible_only)} {visible_only}")
-    estimates = [sum(pass_at_k(len(v), sum(v), k) for v in passing.values()) / len(passing) for k in range(1, n + 1)]
+    fewest = min((len(v) for v in passing.values()), default=0)  # more candidates: only where needed
+    estimates = [
+        sum(pass_at_k(len(v), sum(v), k) for v in passing.values()) / len(passing) for k in range(1, fewest + 1)
+    ]
     print("  candidates' pass@k: " + ", ".join(f"k={k} {e:.3f}" for k, e in enumerate(estimates, start=1)))
 
 
