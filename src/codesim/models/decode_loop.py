@@ -91,6 +91,7 @@ class DecodeLoop:
         self._stopping = False
         self._submitting = threading.Lock()
         self.evaluated_prompt_tokens = 0  # every prompt token decoded so far
+        self.generated_tokens = 0  # every answer token sampled so far
         self._thread = threading.Thread(target=self._run, name="llama-decode", daemon=True)
         self._thread.start()
 
@@ -232,6 +233,7 @@ class DecodeLoop:
             self._finish(sequence)
             return
         sequence.generated += 1
+        self.generated_tokens += 1
         stopped = sequence.text.add(self._token_bytes(token))
         if stopped or sequence.generated >= sequence.request.samples[sequence.index].max_tokens:
             self._finish(sequence)

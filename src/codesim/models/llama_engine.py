@@ -72,6 +72,11 @@ class LlamaEngine:
         """Prompt tokens llama.cpp has evaluated since the model was loaded (reused ones not counted)."""
         return self._loop.evaluated_prompt_tokens if self._loop is not None else 0
 
+    @property
+    def generated_tokens(self) -> int:
+        """Answer tokens sampled since the model was loaded."""
+        return self._loop.generated_tokens if self._loop is not None else 0
+
     def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage]:
         """One answer to `messages` (blocks until it is generated)."""
         return self.complete_many(messages, [params])[0]
