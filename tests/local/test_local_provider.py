@@ -67,14 +67,15 @@ async def test_seeded_sampling_is_reproducible_and_stop_ends_the_answer(real_mod
 
 def test_a_next_stage_evaluates_only_its_new_suffix_and_answers_as_if_cold(real_model_path: Path) -> None:
     """Prefix reuse per sequence: task A's next stage starts from A's idle sequence (not from
-    task B's, decoded in between) and evaluates only the tokens after the shared prefix."""
+    task B's, decoded in between) and evaluates only the tokens after the shared prefix; with
+    a single sequence, the next call trims that sequence in place."""
     params = ChatParams(model="local", max_tokens=8)
     engine = LlamaEngine(real_model_path, default_threads(), parallel=2)
-    fresh = LlamaEngine(real_model_path, default_threads(), parallel=1)
+    single = LlamaEngine(real_model_path, default_threads(), parallel=1, idle_sequences=0)
     plan_a, code_a = task_prompt(STATEMENT, "Write a plan."), task_prompt(STATEMENT, "Write the code.")
     plan_b = task_prompt("A different problem about strings.", "Write a plan.")
     try:
-        engine.complete(plan_a, params)
+        plan, _ = engine.complete(plan_a, params)
         engine.complete(plan_b, params)
         before = engine.evaluated_prompt_tokens
         prompt = engine.prompt_tokens(code_a)
@@ -82,17 +83,20 @@ def test_a_next_stage_evaluates_only_its_new_suffix_and_answers_as_if_cold(real_
         resumed = usages(request, request.future.result())[0][0]
         evaluated = engine.evaluated_prompt_tokens - before
         shared = os.path.commonprefix([engine.prompt_tokens(plan_a), prompt])
-        cold, _ = fresh.complete(code_a, params)
-        evaluated_cold = fresh.evaluated_prompt_tokens
+        cold, _ = single.complete(code_a, params)
+        evaluated_cold = single.evaluated_prompt_tokens
+        trimmed = single.submit(single.prompt_tokens(plan_a), [params])
+        plan_again = usages(trimmed, trimmed.future.result())[0][0]
     finally:
         engine.close()
-        fresh.close()
+        single.close()
 
     assert len(shared) > 150
-    assert request.reused_tokens >= len(shared)
+    assert request.reused_tokens >= len(shared) and trimmed.reused_tokens >= len(shared)
     assert evaluated == len(prompt) - request.reused_tokens
     assert evaluated_cold == len(prompt)
     assert resumed == cold
+    assert plan_again == plan
 
 
 def test_prompts_that_cannot_fit_are_refused_and_answers_are_cut_to_the_cache(real_model_path: Path) -> None:

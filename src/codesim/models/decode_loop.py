@@ -151,8 +151,9 @@ class DecodeLoop:
                 if seq != admission.source:
                     llama_cpp.llama_memory_seq_rm(self._memory, seq, -1, -1)
             leader_id = admission.seq_ids[0]
-            llama_cpp.llama_memory_seq_rm(self._memory, leader_id, -1, -1)
-            if admission.source is not None:
+            if admission.source == leader_id:  # the source itself was evicted for this request
+                llama_cpp.llama_memory_seq_rm(self._memory, leader_id, admission.shared, -1)
+            elif admission.source is not None:
                 llama_cpp.llama_memory_seq_cp(self._memory, admission.source, leader_id, 0, admission.shared)
                 if admission.source in admission.evicted:
                     llama_cpp.llama_memory_seq_rm(self._memory, admission.source, -1, -1)
