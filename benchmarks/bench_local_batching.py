@@ -159,7 +159,8 @@ def model_path(name: str) -> Path:
 
 
 def measure(path_name: str, model: Path, tokens: int, threads: int) -> dict:
-    command = [sys.executable, __file__, "--child", path_name, str(model), "--tokens", str(tokens), "--threads", str(threads)]
+    options = ["--tokens", str(tokens), "--threads", str(threads)]
+    command = [sys.executable, __file__, "--child", path_name, str(model), *options]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # progress on stderr
     if done.returncode != 0:
         raise SystemExit(f"{path_name} failed with exit status {done.returncode}")

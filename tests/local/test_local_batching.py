@@ -55,7 +55,8 @@ def test_n_samples_share_one_prompt_evaluation(real_model_path: Path) -> None:
     assert [usage.prompt_tokens for _, usage in answers] == [len(prompt), 0, 0, 0]
     assert all(1 <= usage.completion_tokens <= 16 for _, usage in answers)
     assert len({text for text, _ in answers}) > 1  # each sample its own seed
-    assert [text for text, _ in again] == [text for text, _ in answers]  # seeded: reproducible from the same cache state
+    # seeded: reproducible from the same cache state (float sums depend on the cache's layout)
+    assert [text for text, _ in again] == [text for text, _ in answers]
 
 
 def test_cancelling_one_call_leaves_the_others_running(real_model_path: Path) -> None:

@@ -102,7 +102,9 @@ def test_a_next_stage_evaluates_only_its_new_suffix_and_answers_as_if_cold(real_
 def test_prompts_that_cannot_fit_are_refused_and_answers_are_cut_to_the_cache(real_model_path: Path) -> None:
     engine = LlamaEngine(real_model_path, default_threads(), parallel=2, kv_tokens=1024)
     try:
-        short, _ = engine.complete([Message("user", "Reply with the single word OK.")], ChatParams(model="local", max_tokens=6000))
+        short, _ = engine.complete(
+            [Message("user", "Reply with the single word OK.")], ChatParams(model="local", max_tokens=6000)
+        )
         with pytest.raises(PermanentError, match=r"the prompt has \d+ tokens but .* holds at most 32768"):
             engine.complete([Message("user", "parcel " * 40_000)], ChatParams(model="local", max_tokens=10))
         with pytest.raises(PermanentError, match=r"the prompt has \d+ tokens but the KV cache holds 1024 tokens"):

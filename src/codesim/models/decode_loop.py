@@ -114,7 +114,7 @@ class DecodeLoop:
     # --- the thread ----------------------------------------------------------------------
 
     def _run(self) -> None:
-        while not self._stopping:
+        while True:
             self._receive(block=not self._running)
             if self._stopping:
                 break

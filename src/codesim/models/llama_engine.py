@@ -193,7 +193,10 @@ def usages(request: DecodeRequest, answers: list[Answer]) -> list[tuple[str, Usa
     evaluated once for all, as `Provider.complete_many` reports a shared prompt), its own
     generated tokens on each."""
     return [
-        (answer.text, Usage(prompt_tokens=len(request.prompt) if i == 0 else 0, completion_tokens=answer.completion_tokens))
+        (
+            answer.text,
+            Usage(prompt_tokens=len(request.prompt) if i == 0 else 0, completion_tokens=answer.completion_tokens),
+        )
         for i, answer in enumerate(answers)
     ]
 
