@@ -164,7 +164,11 @@ def measure(path_name: str, model: Path, tokens: int, threads: int) -> dict:
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # progress on stderr
     if done.returncode != 0:
         raise SystemExit(f"{path_name} failed with exit status {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    rows = ", ".join(f"{row['n']}: {row['gen_tok_s']:.1f}" for row in result["rows"])
+    prompt = f"prompt {result['prompt_tok_s']:.0f} tok/s"
+    print(f"{path_name}: generated tok/s by sequences {{{rows}}}, {prompt}", file=sys.stderr)
+    return result
 
 
 def best_of(previous: dict | None, result: dict) -> dict:
