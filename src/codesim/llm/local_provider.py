@@ -19,7 +19,6 @@ import psutil
 from codesim.errors import UsageError
 from codesim.llm.base import ChatParams, Message, PermanentError, Provider, Usage
 from codesim.llm.factory import ModelConfig, resolve_model_name
-from codesim.models.resolver import resolve_model_file
 
 if TYPE_CHECKING:
     from codesim.models.llama_engine import LlamaEngine
@@ -93,13 +92,17 @@ class LocalProvider(Provider):
 
 def create_local_provider(config: ModelConfig) -> Provider:
     """The local provider for `config`: `config.model_path` if set, else the pulled registry
-    model `config.model` (the default model when unset). The model loads on the first call."""
+    model `config.model` (the default model when unset). The model loads on the first call.
+    `codesim.models` is imported here, not at the top: its engine imports `codesim.llm`."""
+    from codesim.models.resolver import resolve_model_file
+
     try:
         from codesim.models.llama_engine import LlamaEngine
     except ImportError as err:
         raise UsageError(
             f"the local provider needs llama-cpp-python ({err}): pip install 'codesim[local]', "
-            "or choose another --provider"
+            "or choose another {provider}",
+            settings=("provider",),
         ) from err
     path = resolve_model_file(resolve_model_name(config), config.model_path, auto_pull=config.auto_pull)
     parallel = _whole_number(PARALLEL_ENV, DEFAULT_PARALLEL) or DEFAULT_PARALLEL
