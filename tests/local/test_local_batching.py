@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from pathlib import Path
 
 from codesim.llm.base import ChatParams, Message
@@ -68,7 +69,7 @@ def test_cancelling_one_call_leaves_the_others_running(real_model_path: Path) ->
         cancelled = engine.submit(engine.prompt_tokens(count), [long_answer, long_answer])
         kept = engine.submit(engine.prompt_tokens(ask("is_prime")), [GREEDY])
         while engine.generated_tokens < 4:
-            pass
+            time.sleep(0.05)
         cancelled.cancelled.set()
         partial = cancelled.future.result(timeout=120)
         text, usage = usages(kept, kept.future.result(timeout=300))[0]
