@@ -2,14 +2,15 @@
 
 Usage: python benchmarks/bench_local_prefix_reuse.py [MODEL]   (a pulled model, default 0.5B)
 Each call answers one token, so its time is prompt processing. Compare within a column:
-"last-call reuse only" is llama.cpp's own reuse; "state store" adds the provider's saved states.
+"last-call reuse only" keeps one sequence (the next call trims it to the shared prefix);
+"idle sequences" keeps the provider's default number of finished sequences in the KV cache.
 """
 
 import sys
 import time
 
 from codesim.llm.base import ChatParams, Message
-from codesim.llm.local_provider import DEFAULT_STATE_CACHE_MB, default_threads
+from codesim.llm.local_provider import DEFAULT_PARALLEL, default_threads
 from codesim.models.llama_engine import LlamaEngine
 from codesim.models.registry import DEFAULT_MODEL, known_model
 from codesim.models.resolver import pulled_model_file
@@ -44,8 +45,8 @@ CALLS = [
 ]
 
 
-def timings(path, state_cache_mb: int) -> list[float]:
-    engine = LlamaEngine(path, default_threads(), state_cache_mb << 20)
+def timings(path, idle_sequences: int) -> list[float]:
+    engine = LlamaEngine(path, default_threads(), parallel=1, idle_sequences=idle_sequences)
     params = ChatParams(model="bench", max_tokens=1)
     engine.complete([Message("user", "hi")], params)  # load and warm up
     seconds = []
@@ -61,8 +62,8 @@ def main() -> None:
     name = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_MODEL
     path = pulled_model_file(known_model(name))
     print(f"model {name}, {default_threads()} threads")
-    plain, stored = timings(path, 0), timings(path, DEFAULT_STATE_CACHE_MB)
-    print(f"{'call':40s} {'last-call reuse only':>22s} {'with state store':>18s} {'ratio':>7s}")
+    plain, stored = timings(path, 0), timings(path, DEFAULT_PARALLEL)
+    print(f"{'call':40s} {'last-call reuse only':>22s} {'idle sequences':>18s} {'ratio':>7s}")
     for (label, _), a, b in zip(CALLS, plain, stored, strict=True):
         print(f"{label:40s} {a:20.2f} s {b:16.2f} s {a / b:6.1f}x")
 

@@ -24,15 +24,16 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from codesim.benchmarks import data_directories
 from codesim.benchmarks import load_problems as load_dataset
+from codesim.benchmarks.samples import Sample, read_samples, sample_from_fields
 from codesim.errors import UsageError
 from codesim.problems import Problem, PublicProblem
-from codesim.samples import Sample, read_samples, sample_from_fields
 
 if TYPE_CHECKING:
     from codesim.benchmarks.evaluation import SampleVerdict
     from codesim.benchmarks.perf import SamplePerf
     from codesim.llm.model_ref import ModelLike
     from codesim.runner.config import RunConfig
+    from codesim.runner.progress import ProgressBoard
     from codesim.runner.session import RunOutcome
     from codesim.strategies.base import Strategy, Trace, TraceStep
 
@@ -301,7 +302,7 @@ async def arun(
     ray_address: str | None = None,
     ray_workers: int | None = None,
     prompts: str | os.PathLike[str] | None = None,
-    progress: bool = False,
+    progress: bool | ProgressBoard = False,
     **strategy_options: Any,
 ) -> RunSummary:
     """Run `strategy` over `dataset` (or resume the run already in `out`, default
@@ -309,7 +310,8 @@ async def arun(
     as `codesim run` writes them. `strategy_options` are the strategy's knobs
     (`max_plan_tries=2`, `task_max_calls=20`, ...). `concurrency` task samples are in progress at
     once (default: 3 per model call slot when the model's `max_concurrency` is set, else 4).
-    `progress` shows the progress bar on stderr. Stops early (see `RunSummary.stop_reason`)
+    `progress` shows the progress bar on stderr (a `ProgressBoard`: as a row of that display,
+    which several runs share). Stops early (see `RunSummary.stop_reason`)
     on `budget_tokens`, on `stop_after_errors` provider failures in a row, or on Ctrl-C;
     running it again resumes."""
     from codesim.execution import normalize_language
@@ -381,21 +383,23 @@ async def _execute_run(
     ray_address: str | None,
     ray_workers: int | None,
     stop_after_errors: int,
-    progress: bool,
+    progress: bool | ProgressBoard,
 ) -> RunOutcome:
     from rich.console import Console
 
     from codesim.runner.backends import BackendOptions, open_backend
+    from codesim.runner.progress import ProgressBoard
     from codesim.runner.session import execute_backend_run, open_run_directory
 
     options = BackendOptions(config.concurrency, ray_address, ray_workers, hide_paths=tuple(data_directories(problems)))
+    board = progress if isinstance(progress, ProgressBoard) else None
     console = None if progress else Console(stderr=True, quiet=True)
     # The backend (its model: provider, key, client) first, so that a missing key or client is
     # reported before the run directory is created or changed.
     async with open_backend(backend, strategy, model, options) as opened:
         with open_run_directory(out_dir, config) as run_dir:
             return await execute_backend_run(
-                run_dir, config, problems, opened, stop_after_errors=stop_after_errors, console=console
+                run_dir, config, problems, opened, stop_after_errors=stop_after_errors, console=console, board=board
             )
 
 

@@ -70,6 +70,10 @@ class Problem:
     hidden_tests: tuple[TestCase, ...]
     dataset: str = ""
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    # Where the dataset extends an original benchmark's tests (EvalPlus's plus inputs, the -ET
+    # extra tests): how many of `hidden_tests`, from the first, are the original ("base") ones.
+    # None when the hidden tests are one suite.
+    n_base_tests: int | None = None
 
     @property
     def task_id(self) -> str:

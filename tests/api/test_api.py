@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from api_support import ADD_CODE, ADD_STATEMENT, HUMANEVAL, canonical_answers, code_for_marker, humaneval_rows
+from api_support import ADD_CODE, ADD_STATEMENT, canonical_answers
+from cli_support import HUMANEVAL, answers_by_marker, humaneval_rows, humaneval_run_argv
 
 import codesim
 from codesim.llm.base import Message
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"HumanEval data 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch):
     """A fake OpenAI-compatible server answering canonical code; OPENAI_BASE_URL points at it."""
-    with FakeLLMServer(code_for_marker(canonical_answers(10))) as fake:
+    with FakeLLMServer(answers_by_marker(canonical_answers(10))) as fake:
         monkeypatch.setenv("OPENAI_BASE_URL", fake.openai_base_url)
         yield fake
 
@@ -182,8 +183,7 @@ def test_errors_name_the_setting_in_each_audience_s_words(tmp_path: Path) -> Non
     with pytest.raises(codesim.UsageError, match="provider 'groq' has no default model: pass `model`$"):
         codesim.run("humaneval", "direct", "groq", data_file=HUMANEVAL, out=tmp_path / "o")
     done = subprocess.run(
-        [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
-        + ["--strategy", "direct", "--provider", "groq", "--out", str(tmp_path / "o")],
+        humaneval_run_argv("--strategy", "direct", "--provider", "groq", "--out", str(tmp_path / "o")),
         capture_output=True,
         text=True,
         timeout=120,

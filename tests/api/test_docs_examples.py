@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from api_support import HUMANEVAL, canonical_answers, code_for_marker
+from api_support import canonical_answers
+from cli_support import HUMANEVAL, answers_by_marker
 
 from codesim.testing.fake_llm import FakeLLMServer
 
@@ -52,7 +53,7 @@ def test_every_expectation_names_a_block() -> None:
 
 
 def test_docs_api_examples_run(tmp_path: Path) -> None:
-    with FakeLLMServer(code_for_marker(canonical_answers())) as server:
+    with FakeLLMServer(answers_by_marker(canonical_answers())) as server:
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),

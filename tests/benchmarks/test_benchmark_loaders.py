@@ -79,19 +79,21 @@ def test_humaneval_hugging_face_schema() -> None:
 
 def test_humaneval_et_hidden_tests_are_the_original_plus_test_case_list() -> None:
     (problem,) = load_problems("humaneval-et", str(FIXTURES / "HumanEvalET.jsonl"))
-    assert len(problem.hidden_tests) == 3
+    assert len(problem.hidden_tests) == 3 and problem.n_base_tests == 1
     assert "check(add_two)" in problem.hidden_tests[0].input
     assert problem.hidden_tests[1].input == "candidate = add_two\nassert add_two(100, 200) == 300"
     assert problem.hidden_tests[2].input == "candidate = add_two\nassert candidate(-5, -6) == -11"
 
 
-def test_humaneval_plus_gz_builds_one_differential_test_over_all_inputs() -> None:
+def test_humaneval_plus_gz_builds_a_differential_test_on_base_then_on_plus_inputs() -> None:
     problems = load_problems("humaneval-plus", str(FIXTURES / "HumanEvalPlus.jsonl.gz"))
     assert [p.task_id for p in problems] == ["Toy/0", "Toy/2", "Toy/3"]
-    (hidden,) = problems[1].hidden_tests
-    assert hidden.kind == "assert"
+    base, plus = problems[1].hidden_tests
+    assert base.kind == plus.kind == "assert" and problems[1].n_base_tests == 1
     assert problems[1].metadata["n_inputs"] == 3
-    assert "return sum(values) / len(values)" in hidden.input  # the canonical solution gives expected outputs
+    assert "[[1.0, 2.0]]" in base.input and "[[0.1, 0.2, 0.3]]" not in base.input
+    assert "[[0.1, 0.2, 0.3]]" in plus.input
+    assert "return sum(values) / len(values)" in base.input  # the canonical solution gives expected outputs
     assert [t.input for t in problems[1].public.visible_tests] == ["assert mean([1.0, 2.0]) == 1.5"]
 
 
@@ -134,6 +136,7 @@ def test_mbpp_hugging_face_full_and_sanitized_schemas() -> None:
 def test_mbpp_et_and_mbpp_plus() -> None:
     (et,) = load_problems("mbpp-et", str(FIXTURES / "MBPP_ET.jsonl"))
     assert len(et.hidden_tests) == 5 and len(et.public.visible_tests) == 1
+    assert et.n_base_tests is None  # its test_list holds the extended tests: one suite
     (plus,) = load_problems("mbpp-plus", str(FIXTURES / "MbppPlus.jsonl"))
     assert plus.task_id == "Mbpp/2"
     assert [t.input for t in plus.public.visible_tests] == [

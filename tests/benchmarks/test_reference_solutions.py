@@ -10,9 +10,9 @@ from bench_paths import FIXTURES, shared_file
 
 from codesim.benchmarks import load_problems
 from codesim.benchmarks.evaluation import SampleVerdict, evaluate_samples
+from codesim.benchmarks.samples import Sample
 from codesim.execution import Sandbox
 from codesim.problems import Problem
-from codesim.samples import Sample
 
 
 @pytest.fixture

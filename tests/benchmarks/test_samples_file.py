@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from codesim.benchmarks.samples import read_samples
 from codesim.errors import UsageError
 from codesim.problems import ProblemKind, PublicProblem
-from codesim.samples import read_samples
 
 PROBLEM = PublicProblem(task_id="11", prompt="def f():\n", kind=ProblemKind.FUNCTION, starter_code="def f():\n")
 

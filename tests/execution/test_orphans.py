@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import psutil
 import pytest
+from cli_support import CODESIM, HUMANEVAL, cli_env, direct_run_argv, humaneval_evaluate_argv
 from host_guard import requires_root
 
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply
 
-HUMANEVAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "humaneval" / "HumanEval.jsonl"
 pytestmark = [requires_root, pytest.mark.skipif(not HUMANEVAL.exists(), reason="HumanEval data not present")]
 UID_COUNT = 512  # WorkerConfig.uid_count: the workers' uids lie in [base, base + UID_COUNT)
 
@@ -78,51 +76,17 @@ def assert_none_left(base: int, count: int) -> None:
 def harness(tmp_path: Path, command: str, server: FakeLLMServer) -> tuple[list[str], dict[str, str]]:
     """The argv and environment of one harness command whose candidate is HOSTILE."""
     base = random.randrange(70_000, 90_000, UID_COUNT)
-    env = {
-        **os.environ,
-        "CODESIM_HOME": str(tmp_path / "home"),
-        "OPENAI_API_KEY": "x",
-        "CODESIM_SANDBOX_UID_BASE": str(base),
-    }
-    codesim = [sys.executable, "-m", "codesim"]
+    env = cli_env(tmp_path / "home", CODESIM_SANDBOX_UID_BASE=str(base))
     if command == "exec":
         program = tmp_path / "hostile.py"
         program.write_text(HOSTILE)
-        return [*codesim, "exec", str(program), "--language", "python", "--timeout", "120"], env
+        return [*CODESIM, "exec", str(program), "--language", "python", "--timeout", "120"], env
     if command == "evaluate":
         samples = tmp_path / "samples.jsonl"
         samples.write_text(json.dumps({"task_id": "HumanEval/0", "solution": HOSTILE}) + "\n")
-        return [
-            *codesim,
-            "evaluate",
-            "--dataset",
-            "humaneval",
-            "--data-file",
-            str(HUMANEVAL),
-            "--samples",
-            str(samples),
-        ], env
+        return humaneval_evaluate_argv(samples), env
     server.push(*[FakeReply(f"```python\n{HOSTILE}```\n")] * 4)
-    return [
-        *codesim,
-        "run",
-        "--dataset",
-        "humaneval",
-        "--data-file",
-        str(HUMANEVAL),
-        "--strategy",
-        "direct",
-        "--provider",
-        "openai",
-        "--base-url",
-        server.openai_base_url,
-        "--model",
-        "fake",
-        "--limit",
-        "1",
-        "--out",
-        str(tmp_path / "out"),
-    ], env
+    return direct_run_argv(server, tmp_path / "out", "--limit", "1"), env
 
 
 @pytest.mark.parametrize("command", ["run", "exec", "evaluate"])

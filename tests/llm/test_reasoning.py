@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import CODESIM, HUMANEVAL, cli_env, direct_run_argv, run_codesim
 
 from codesim.llm.base import ChatParams, Message
 from codesim.llm.cache import cache_key
@@ -58,48 +57,50 @@ def test_openai_reasoning_families(model: str, reasoning: bool) -> None:
     assert is_openai_reasoning_model(model) is reasoning
 
 
-async def test_openai_reasoning_model_request_and_usage(
-    fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("config", "sent", "left_out", "thinking", "usage"),
+    [
+        pytest.param(
+            {"provider": "openai", "model": "o3-mini", "top_p": 0.9, "max_tokens": 300, "reasoning_effort": "high"},
+            {"max_completion_tokens": 300, "reasoning_effort": "high"},
+            {"max_tokens", "temperature", "top_p"},
+            40,
+            (42, 40),
+            id="openai-reasoning-model",
+        ),
+        pytest.param(
+            {"provider": "openai", "model": "gpt-4o", "max_tokens": 300},
+            {"max_tokens": 300, "temperature": 0.0},
+            {"max_completion_tokens", "reasoning_effort"},
+            0,
+            (2, 0),
+            id="openai-chat-model",
+        ),
+        pytest.param(
+            {"provider": "anthropic", "model": "claude-sonnet-4-5", "max_tokens": 300, "thinking_budget": 1024},
+            # the thinking budget comes on top of the answer's tokens
+            {"thinking": {"type": "enabled", "budget_tokens": 1024}, "max_tokens": 1324},
+            {"temperature", "top_p"},
+            5,
+            (7, 0),  # Anthropic counts the thinking in the output tokens, not apart
+            id="anthropic-extended-thinking",
+        ),
+    ],
+)
+async def test_reasoning_request_body_and_usage(
+    config: dict[str, object],
+    sent: dict[str, object],
+    left_out: set[str],
+    thinking: int,
+    usage: tuple[int, int],
+    fake_llm: FakeLLMServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    result, body = await ask(
-        fake_llm,
-        monkeypatch,
-        FakeReply("hi there", reasoning_tokens=40),
-        provider="openai",
-        model="o3-mini",
-        temperature=0.0,
-        top_p=0.9,
-        max_tokens=300,
-        reasoning_effort="high",
-    )
-    assert body["max_completion_tokens"] == 300 and body["reasoning_effort"] == "high"
-    assert not {"max_tokens", "temperature", "top_p"} & set(body)
-    assert (result.text, result.usage.completion_tokens, result.usage.reasoning_tokens) == ("hi there", 42, 40)
-
-
-async def test_openai_chat_model_keeps_max_tokens_and_temperature(
-    fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    result, body = await ask(fake_llm, monkeypatch, FakeReply("hi"), provider="openai", model="gpt-4o", max_tokens=300)
-    assert (body["max_tokens"], body["temperature"]) == (300, 0.0)
-    assert "max_completion_tokens" not in body and "reasoning_effort" not in body
-    assert result.usage.reasoning_tokens == 0
-
-
-async def test_anthropic_extended_thinking(fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    result, body = await ask(
-        fake_llm,
-        monkeypatch,
-        FakeReply("the answer", reasoning_tokens=5),
-        provider="anthropic",
-        model="claude-sonnet-4-5",
-        max_tokens=300,
-        thinking_budget=1024,
-    )
-    assert body["thinking"] == {"type": "enabled", "budget_tokens": 1024}
-    assert body["max_tokens"] == 1324  # the budget comes on top of the answer's tokens
-    assert "temperature" not in body and "top_p" not in body
-    assert result.text == "the answer"  # the thinking block is not part of the answer
+    result, body = await ask(fake_llm, monkeypatch, FakeReply("the answer", reasoning_tokens=thinking), **config)
+    assert {key: body.get(key) for key in sent} == sent
+    assert not left_out & set(body)
+    assert result.text == "the answer"  # a thinking block is not part of the answer
+    assert (result.usage.completion_tokens, result.usage.reasoning_tokens) == usage
 
 
 async def test_gemini_thinking_budget_and_thought_tokens(
@@ -145,25 +146,21 @@ def test_reasoning_fields_stay_out_of_old_cache_keys() -> None:
     ],
 )
 def test_reasoning_flag_mistakes_are_one_line(tmp_path: Path, flags: list[str], message: str) -> None:
-    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--strategy", "direct", *flags]
-    env = {**os.environ, "CODESIM_HOME": str(tmp_path), "OPENAI_API_KEY": "x", "ANTHROPIC_API_KEY": "x"}
-    done = subprocess.run(argv + ["--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120, env=env)
+    argv = [*CODESIM, "run", "--dataset", "humaneval", "--strategy", "direct", *flags, "--out", str(tmp_path / "out")]
+    env = cli_env(tmp_path, ANTHROPIC_API_KEY="x")
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
 
 
 def test_a_run_on_a_reasoning_model_records_its_reasoning_tokens(tmp_path: Path) -> None:
-    data = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "humaneval" / "HumanEval.jsonl"
-    if not data.exists():
-        pytest.skip(f"benchmark data not found at {data}")
-    row = json.loads(data.read_text(encoding="utf-8").splitlines()[0])
+    if not HUMANEVAL.exists():
+        pytest.skip(f"benchmark data not found at {HUMANEVAL}")
+    row = json.loads(HUMANEVAL.read_text(encoding="utf-8").splitlines()[0])
     code = row["prompt"] + row["canonical_solution"]
     with FakeLLMServer(lambda request: FakeReply(f"```python\n{code}```", reasoning_tokens=100)) as server:
-        argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(data)]
-        argv += ["--strategy", "direct", "--limit", "1", "--provider", "openai", "--base-url", server.openai_base_url]
-        argv += ["--model", "o4-mini", "--reasoning-effort", "low", "--out", str(tmp_path / "out")]
-        env = {**os.environ, "CODESIM_HOME": str(tmp_path), "OPENAI_API_KEY": "x"}
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+        argv = direct_run_argv(server, tmp_path / "out", "--limit", "1", "--reasoning-effort", "low", model="o4-mini")
+        done = run_codesim(argv, tmp_path)
         [request] = server.requests
     assert done.returncode == 0, done.stderr
     assert request.body["reasoning_effort"] == "low" and "temperature" not in request.body

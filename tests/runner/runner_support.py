@@ -83,17 +83,3 @@ class OneCallStrategy:
             TraceStep(stage="visible_tests", prompt=code, tests=[{"verdict": r.verdict.value} for r in report.results])
         )
         return StrategyResult(code, report.passed, trace, "first_code" if report.passed else "unsolved", 1)
-
-
-def answers_by_marker(answers: dict[str, str], tag: str = "python") -> Callable[[FakeRequest], FakeReply]:
-    """A responder for real dataset prompts: the code of the first marker found in the request
-    (e.g. `def has_close_elements(`), else an answer without code."""
-
-    def respond(request: FakeRequest) -> FakeReply:
-        text = request.all_text
-        for marker, code in answers.items():
-            if marker in text:
-                return FakeReply(f"```{tag}\n{code}```\n")
-        return FakeReply("I cannot solve this.")
-
-    return respond

@@ -9,77 +9,22 @@ import random
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from runner_support import answers_by_marker
+from cli_support import CODESIM, HUMANEVAL, Cli, answers_by_marker, humaneval_answers, humaneval_run_argv
 
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-HUMANEVAL = DATA / "humaneval" / "HumanEval.jsonl"
-pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"benchmark data not found at {DATA}")
-WRONG = "def {name}(*args):\n    return None\n"
-
-
-def humaneval_answers(count: int, wrong: tuple[int, ...] = ()) -> dict[str, str]:
-    """Markers and answers for the first `count` HumanEval tasks: the canonical solution, or a
-    wrong function for the task numbers in `wrong`."""
-    rows = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:count]]
-    return {
-        f"def {row['entry_point']}(": WRONG.format(name=row["entry_point"])
-        if n in wrong
-        else row["prompt"] + row["canonical_solution"]
-        for n, row in enumerate(rows)
-    }
+pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"benchmark data not found at {HUMANEVAL}")
 
 
 def task_of(answers: dict[str, str]) -> Callable[[FakeRequest], str]:
     """Which task (marker) a request is about."""
     return lambda request: next(marker for marker in answers if marker in request.all_text)
-
-
-class Cli:
-    """Runs `python -m codesim run` on HumanEval against a fake server."""
-
-    def __init__(self, server: FakeLLMServer, home: Path) -> None:
-        self.server = server
-        self.env = {**os.environ, "CODESIM_HOME": str(home), "OPENAI_API_KEY": "x", "PYTHONUNBUFFERED": "1"}
-
-    def argv(self, out: Path, *extra: str) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "codesim",
-            "run",
-            "--dataset",
-            "humaneval",
-            "--data-file",
-            str(HUMANEVAL),
-            "--strategy",
-            "direct",
-            "--provider",
-            "openai",
-            "--base-url",
-            self.server.openai_base_url,
-            "--model",
-            "fake-coder",
-            "--out",
-            str(out),
-            *extra,
-        ]
-
-    def run(self, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(self.argv(out, *extra), env=self.env, capture_output=True, text=True, timeout=300)
-
-    def start(self, out: Path, *extra: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            self.argv(out, *extra), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
 
 
 def wait_for_lines(path: Path, count: int, process: subprocess.Popen[str], timeout_s: float = 120) -> None:
@@ -230,8 +175,9 @@ def test_samples_reach_the_server_as_separate_requests(tmp_path: Path) -> None:
     ],
 )
 def test_usage_errors_are_one_line(tmp_path: Path, extra: tuple[str, ...], message: str) -> None:
-    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL), *extra]
-    argv += ["--provider", "openai", "--base-url", "http://127.0.0.1:9/v1", "--out", str(tmp_path / "out")]
+    argv = humaneval_run_argv(
+        *extra, "--provider", "openai", "--base-url", "http://127.0.0.1:9/v1", "--out", str(tmp_path / "out")
+    )
     done = subprocess.run(
         argv, capture_output=True, text=True, timeout=120, env={**os.environ, "CODESIM_HOME": str(tmp_path)}
     )
@@ -267,8 +213,7 @@ def free_port() -> int:
 def test_unreachable_server_stops_the_run_at_once_with_one_line(tmp_path: Path) -> None:
     port = free_port()
     out = tmp_path / "out"
-    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
-    argv += ["--strategy", "direct", "--limit", "10", "--provider", "vllm"]  # default retries: 6
+    argv = humaneval_run_argv("--strategy", "direct", "--limit", "10", "--provider", "vllm")  # default retries: 6
     argv += ["--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m", "--out", str(out)]
     started = time.monotonic()
     done = subprocess.run(
@@ -343,8 +288,7 @@ def test_readme_exit_status_table_matches_the_code() -> None:
 
 
 def test_a_missing_api_key_is_one_line_and_creates_no_run_directory(tmp_path: Path) -> None:
-    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
-    argv += [
+    argv = humaneval_run_argv(
         "--strategy",
         "direct",
         "--provider",
@@ -355,7 +299,7 @@ def test_a_missing_api_key_is_one_line_and_creates_no_run_directory(tmp_path: Pa
         "1",
         "--out",
         str(tmp_path / "out"),
-    ]
+    )
     env = {k: v for k, v in os.environ.items() if k != "GROQ_API_KEY"} | {"CODESIM_HOME": str(tmp_path / "home")}
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2
@@ -382,18 +326,24 @@ def test_several_models_and_strategies_in_one_command(tmp_path: Path) -> None:
     assert all(name in table for name in ("m-a", "m-b", "direct", "cot")) and table.count("100.0%") == 4
     assert "all runs in one report: codesim report " in done.stdout
     report = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "codesim",
-            "report",
-            *[str(out / name) for name in names],
-            "-o",
-            str(tmp_path / "r.html"),
-        ],
+        [*CODESIM, "report", *[str(out / name) for name in names], "-o", str(tmp_path / "r.html")],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert report.returncode == 0, report.stderr
     assert "run 1 of 4: direct on m-a" in done.stderr and "run 4 of 4: cot on m-b" in done.stderr
+
+
+def test_a_usage_error_of_one_run_among_several_names_its_flag_and_the_others_go_on(tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    taken = out / "humaneval-direct-fake-coder"  # not a codesim run: results but no config
+    taken.mkdir(parents=True)
+    (taken / "results.jsonl").write_text('{"task_id": "HumanEval/0"}\n', encoding="utf-8")
+    with FakeLLMServer(answers_by_marker(humaneval_answers(1))) as server:
+        done = Cli(server, tmp_path / "home").run(out, "--limit", "1", "--strategy", "direct,cot")
+    assert done.returncode == 2
+    assert (
+        f"codesim: error: {taken} has a results.jsonl but no config.json; use another --out" in done.stderr.splitlines()
+    )
+    assert json.loads((out / "humaneval-cot-fake-coder" / "summary.json").read_text(encoding="utf-8"))["pass@1"] == 1.0

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from runner_support import answers_by_marker
+from cli_support import HUMANEVAL, answers_by_marker, cli_env, humaneval_answers, humaneval_run_argv
 
 from codesim.llm.tokens import estimate_tokens
 from codesim.testing.fake_llm import FakeLLMServer
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-HUMANEVAL = DATA / "humaneval" / "HumanEval.jsonl"
-pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"benchmark data not found at {DATA}")
+pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"benchmark data not found at {HUMANEVAL}")
 
 
 def codesim_run(tmp_path: Path, base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "humaneval", "--data-file", str(HUMANEVAL)]
-    argv += ["--provider", "openai", "--base-url", base_url, "--model", "gpt-4o", "--limit", "4", *extra]
-    env = {**os.environ, "CODESIM_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": "x"}
-    return subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    argv = humaneval_run_argv(
+        "--provider", "openai", "--base-url", base_url, "--model", "gpt-4o", "--limit", "4", *extra
+    )
+    return subprocess.run(
+        argv, capture_output=True, text=True, timeout=300, env=cli_env(tmp_path / "home"), cwd=tmp_path
+    )
 
 
 def dry_counts(stdout: str) -> dict[str, tuple[int, int]]:
@@ -36,13 +34,8 @@ def dry_counts(stdout: str) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def canonical_answers(count: int) -> dict[str, str]:
-    rows = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:count]]
-    return {f"def {row['entry_point']}(": row["prompt"] + row["canonical_solution"] for row in rows}
-
-
 def test_dry_run_of_direct_predicts_the_real_calls_and_prompt_tokens(tmp_path: Path) -> None:
-    with FakeLLMServer(answers_by_marker(canonical_answers(4))) as server:
+    with FakeLLMServer(answers_by_marker(humaneval_answers(4))) as server:
         dry = codesim_run(tmp_path, server.openai_base_url, "--strategy", "direct", "--samples", "2", "--dry-run")
         assert dry.returncode == 0, dry.stderr
         assert server.requests == [] and not (tmp_path / "runs").exists()  # no model called, nothing written
@@ -59,7 +52,7 @@ def test_dry_run_of_direct_predicts_the_real_calls_and_prompt_tokens(tmp_path: P
 
 
 def test_dry_run_of_codesim_brackets_the_real_run(tmp_path: Path) -> None:
-    with FakeLLMServer(answers_by_marker(canonical_answers(4))) as server:
+    with FakeLLMServer(answers_by_marker(humaneval_answers(4))) as server:
         dry = codesim_run(tmp_path, server.openai_base_url, "--strategy", "codesim", "--dry-run")
         real = codesim_run(tmp_path, server.openai_base_url, "--strategy", "codesim", "--out", str(tmp_path / "out"))
         assert real.returncode == 0, real.stderr

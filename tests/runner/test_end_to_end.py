@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from runner_support import answers_by_marker
-from test_cli_run import DATA, HUMANEVAL, humaneval_answers, read_lines
+from cli_support import HUMANEVAL, SHARED_DATA, answers_by_marker, humaneval_answers
+from test_cli_run import read_lines
 
 from codesim.testing.fake_llm import FakeLLMServer
 
-APPS = DATA / "apps" / "apps-sample.jsonl"
+APPS = SHARED_DATA / "apps" / "apps-sample.jsonl"
 pytestmark = pytest.mark.skipif(
-    not (HUMANEVAL.exists() and APPS.exists()), reason=f"benchmark data not found at {DATA}"
+    not (HUMANEVAL.exists() and APPS.exists()), reason=f"benchmark data not found at {SHARED_DATA}"
 )
 
 QAQ_PY = (

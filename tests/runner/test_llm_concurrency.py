@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from runner_support import answers_by_marker
-from test_cli_run import HUMANEVAL, Cli, humaneval_answers
+from cli_support import HUMANEVAL, Cli, answers_by_marker, humaneval_answers
 
 from codesim.testing.fake_llm import FakeLLMServer
 

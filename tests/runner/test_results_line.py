@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import HUMANEVAL, Cli
 
 from codesim.execution import TestReport as Report
 from codesim.execution import Verdict
@@ -16,8 +14,6 @@ from codesim.report.loading import read_results
 from codesim.runner.records import solved_record
 from codesim.strategies.base import StrategyResult, Trace, TraceStep
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply
-
-HUMANEVAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "humaneval" / "HumanEval.jsonl"
 
 
 def test_the_solution_is_cut_out_of_every_step_and_restored_exactly(tmp_path: Path) -> None:
@@ -46,35 +42,7 @@ def test_a_5_mb_answer_is_stored_once(tmp_path: Path) -> None:
     program = row["prompt"] + row["canonical_solution"] + "".join(f"# {n:08d}{'x' * 90}\n" for n in range(50_000))
     reply = f"```python\n{program}```\n"
     with FakeLLMServer(lambda request: FakeReply(reply)) as server:
-        env = {**os.environ, "CODESIM_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": "x"}
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "codesim",
-                "run",
-                "--dataset",
-                "humaneval",
-                "--data-file",
-                str(HUMANEVAL),
-                "--strategy",
-                "direct",
-                "--provider",
-                "openai",
-                "--base-url",
-                server.openai_base_url,
-                "--model",
-                "m",
-                "--limit",
-                "1",
-                "--out",
-                str(tmp_path / "out"),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = Cli(server, tmp_path / "home").run(tmp_path / "out", "--limit", "1")
     assert done.returncode == 0, done.stderr
     results = tmp_path / "out" / "results.jsonl"
     assert len(program) > 5_000_000 and results.stat().st_size < 1.05 * len(program)

@@ -7,57 +7,22 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cli_support import HUMANEVAL, Cli, answers_by_marker, humaneval_answers, humaneval_evaluate_argv, run_codesim
 
-from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
+from codesim.testing.fake_llm import FakeLLMServer
 
-HUMANEVAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "humaneval" / "HumanEval.jsonl"
 pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason="HumanEval data not present")
 requires_root = pytest.mark.skipif(os.geteuid() != 0, reason="tmpfs mounts need root")
-ROWS = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:6]]
-
-
-def canonical(request: FakeRequest) -> FakeReply:
-    """The canonical solution of the HumanEval task the request is about."""
-    row = next(row for row in ROWS if f"def {row['entry_point']}(" in request.all_text)
-    return FakeReply(f"```python\n{row['prompt'] + row['canonical_solution']}```\n")
-
-
-def codesim(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CODESIM_HOME": str(home), "OPENAI_API_KEY": "x"}
-    return subprocess.run(
-        [sys.executable, "-m", "codesim", *args], env=env, capture_output=True, text=True, timeout=300
-    )
+CANONICAL = answers_by_marker(humaneval_answers(6))  # the canonical solution of each of the first 6 tasks
 
 
 def run(server: FakeLLMServer, home: Path, out: Path, limit: int) -> subprocess.CompletedProcess[str]:
-    return codesim(
-        "run",
-        "--dataset",
-        "humaneval",
-        "--data-file",
-        str(HUMANEVAL),
-        "--strategy",
-        "direct",
-        "--provider",
-        "openai",
-        "--base-url",
-        server.openai_base_url,
-        "--model",
-        "fake",
-        "--limit",
-        str(limit),
-        "--concurrency",
-        "1",
-        "--out",
-        str(out),
-        home=home,
-    )
+    return Cli(server, home).run(out, "--limit", str(limit), "--concurrency", "1")
 
 
 def results(out: Path) -> list[dict]:
@@ -105,7 +70,7 @@ def make_read_only(path: Path) -> None:
 def test_a_corrupt_cache_is_set_aside_and_a_new_one_started(tmp_path: Path, damage: str) -> None:
     home = tmp_path / "home"
     cache = home / "cache.sqlite3"
-    with FakeLLMServer(canonical) as server:
+    with FakeLLMServer(CANONICAL) as server:
         if damage == "garbled":
             home.mkdir()
             cache.write_bytes(b"\xde\xad\xbe\xef" * 4096)
@@ -129,7 +94,7 @@ def test_a_corrupt_cache_is_set_aside_and_a_new_one_started(tmp_path: Path, dama
 @requires_root
 @pytest.mark.parametrize("fault", ["full", "read-only"])
 def test_an_unusable_codesim_home_runs_on_without_the_cache(tmp_path: Path, fault: str) -> None:
-    with FakeLLMServer(canonical) as server, tmpfs(tmp_path / "home", 64) as home:
+    with FakeLLMServer(CANONICAL) as server, tmpfs(tmp_path / "home", 64) as home:
         if fault == "full":
             fill(home)
         else:
@@ -148,7 +113,7 @@ def test_an_unusable_codesim_home_runs_on_without_the_cache(tmp_path: Path, faul
 @requires_root
 def test_a_full_out_directory_stops_with_one_line_and_the_same_command_resumes(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    with FakeLLMServer(canonical) as server, tmpfs(tmp_path / "out", 128) as out:
+    with FakeLLMServer(CANONICAL) as server, tmpfs(tmp_path / "out", 128) as out:
         filler = fill(out, leave_bytes=16 * 1024)  # room for config.json and a few results lines
         stopped = run(server, home, out, 6)
         written = results(out) if (out / "results.jsonl").exists() else []
@@ -169,7 +134,7 @@ def test_a_full_out_directory_stops_with_one_line_and_the_same_command_resumes(t
 
 @requires_root
 def test_a_read_only_out_directory_is_one_line(tmp_path: Path) -> None:
-    with FakeLLMServer(canonical) as server, tmpfs(tmp_path / "out", 64) as out:
+    with FakeLLMServer(CANONICAL) as server, tmpfs(tmp_path / "out", 64) as out:
         make_read_only(out)
         done = run(server, tmp_path / "home", out, 1)
     assert done.returncode == 1 and "Traceback" not in done.stderr
@@ -199,7 +164,7 @@ def test_malformed_run_files_are_one_line_naming_file_and_line(
     tmp_path: Path, file: str, content: str, message: str
 ) -> None:
     out = tmp_path / "out"
-    with FakeLLMServer(canonical) as server:
+    with FakeLLMServer(CANONICAL) as server:
         assert run(server, tmp_path / "home", out, 1).returncode == 0
         (out / file).write_text(content, encoding="utf-8")
         done = run(server, tmp_path / "home", out, 2)
@@ -212,15 +177,6 @@ def test_a_samples_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     samples.write_bytes(
         b'{"task_id": "HumanEval/0", "solution": "x = 1"}\n{"task_id": "HumanEval/1", "solution": "\xff"}\n'
     )
-    done = codesim(
-        "evaluate",
-        "--dataset",
-        "humaneval",
-        "--data-file",
-        str(HUMANEVAL),
-        "--samples",
-        str(samples),
-        home=tmp_path / "home",
-    )
+    done = run_codesim(humaneval_evaluate_argv(samples), tmp_path / "home")
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"codesim: error: {samples}:2: not UTF-8 text (byte 0xff)"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from codesim.atomic import write_json_atomically
+from codesim.cli.flags import flag_spelling
 from codesim.errors import UsageError
 from codesim.results_schema import ResultLine, read_json_object
 from codesim.runner.store import ResultsFile, RunDirectory
@@ -86,15 +87,17 @@ def test_write_json_atomically_and_read_json_object(tmp_path: Path) -> None:
 
 
 def test_a_second_run_on_the_same_directory_is_refused(tmp_path: Path) -> None:
-    with RunDirectory(tmp_path / "out"), pytest.raises(UsageError, match="another 'codesim run' is using"):
+    with RunDirectory(tmp_path / "out"), pytest.raises(UsageError, match="another 'codesim run' is using") as refused:
         RunDirectory(tmp_path / "out").__enter__()
     with RunDirectory(tmp_path / "out"):  # released on exit
         pass
+    assert str(refused.value).endswith("wait for it or use another `out`")
+    assert refused.value.worded(flag_spelling).endswith("wait for it or use another --out")
 
 
 def test_results_without_config_are_not_a_run_directory(tmp_path: Path) -> None:
     (tmp_path / "results.jsonl").write_text(json.dumps(_record("A")) + "\n", encoding="utf-8")
-    with RunDirectory(tmp_path) as run_dir, pytest.raises(UsageError, match="no config.json"):
+    with RunDirectory(tmp_path) as run_dir, pytest.raises(UsageError, match="no config.json; use another `out`$"):
         run_dir.stored_config()
 
 

@@ -3,56 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from cli_support import HUMANEVAL, answers_by_marker, cli_env, direct_run_argv, humaneval_answers
 
-from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
+from codesim.testing.fake_llm import FakeLLMServer
 
-HUMANEVAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "humaneval" / "HumanEval.jsonl"
 pytestmark = pytest.mark.skipif(not HUMANEVAL.exists(), reason="HumanEval data not present")
-ROWS = [json.loads(line) for line in HUMANEVAL.read_text(encoding="utf-8").splitlines()[:4]]
 LATENCY_S = 1.5  # each answer takes this long: two samples are at least 3 s of a run's wall time
-
-
-def canonical(request: FakeRequest) -> FakeReply:
-    row = next(row for row in ROWS if f"def {row['entry_point']}(" in request.all_text)
-    return FakeReply(f"```python\n{row['prompt'] + row['canonical_solution']}```\n")
 
 
 def test_a_killed_invocation_counts_in_wall_seconds(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    with FakeLLMServer(canonical, latency_s=LATENCY_S) as server:
-        env = {**os.environ, "CODESIM_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": "x"}
-        argv = [
-            sys.executable,
-            "-m",
-            "codesim",
-            "run",
-            "--dataset",
-            "humaneval",
-            "--data-file",
-            str(HUMANEVAL),
-            "--strategy",
-            "direct",
-            "--provider",
-            "openai",
-            "--base-url",
-            server.openai_base_url,
-            "--model",
-            "fake",
-            "--limit",
-            "4",
-            "--concurrency",
-            "1",
-            "--out",
-            str(out),
-        ]
+    with FakeLLMServer(answers_by_marker(humaneval_answers(4)), latency_s=LATENCY_S) as server:
+        env = cli_env(tmp_path / "home")
+        argv = direct_run_argv(server, out, "--limit", "4", "--concurrency", "1")
         killed = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         results = out / "results.jsonl"
         while not (results.exists() and results.read_bytes().count(b"\n") >= 2):

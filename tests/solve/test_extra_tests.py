@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from codesim.cli.flags import flag_spelling
 from codesim.errors import UsageError
 from codesim.problems import ProblemKind
 from codesim.problems import TestCase as Case
@@ -55,5 +56,6 @@ def test_python_errors(tmp_path: Path) -> None:
         load_extra_tests(write(tmp_path, "t.py", "assert f(1) == 1\nassert f(\n"), ProblemKind.FUNCTION)
     with pytest.raises(UsageError, match="holds no tests"):
         load_extra_tests(write(tmp_path, "t.py", "x = 1\n"), ProblemKind.FUNCTION)
-    with pytest.raises(UsageError, match="cannot read --tests file"):
+    with pytest.raises(UsageError, match="cannot read `tests` file") as unreadable:
         load_extra_tests(tmp_path / "missing.py", ProblemKind.FUNCTION)
+    assert unreadable.value.worded(flag_spelling).startswith("cannot read --tests file")

@@ -187,6 +187,27 @@ LOOPING_WRONG = (
 )
 
 
+async def test_more_candidates_are_sampled_only_when_none_of_the_first_passes(server, model, runner_for) -> None:
+    wrong = iter(BAD_FUNCTIONS)  # the first 2 candidates fail; the next batch holds a good one
+    server.responder = responder(
+        {"candidate": lambda r: fenced(next(wrong, GOOD_FUNCTION)), "planning": lambda r: PLAN}
+    )
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=2, more_candidates=3)
+    assert result.visible_passed and result.code == GOOD_FUNCTION and result.outcome == "sample"
+    assert not requests_of(server, "planning")  # passing candidates: no escalation
+    later = [r for r in requests_of(server, "candidate") if int(r.body.get("n") or 1) == 3]
+    assert len(later) == 1 and sampled(later[0])  # the 3 more asked at once, sampled
+    numbers = [s.attempt["candidate"] for s in result.trace.steps if s.stage == "candidate"]
+    assert sorted(numbers) == [1, 2, 3, 4, 5]
+    assert any("none of the first 2 candidates passed: 3 more" in s.note for s in result.trace.steps)
+
+
+async def test_no_more_candidates_when_one_of_the_first_passes(server, model, runner_for) -> None:
+    server.responder = responder({"candidate": lambda r: fenced(BAD_FUNCTIONS[0] if sampled(r) else GOOD_FUNCTION)})
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=2, more_candidates=3)
+    assert result.visible_passed and answers(requests_of(server, "candidate")) == 2
+
+
 async def test_escalation_plans_codes_and_debugs_with_a_real_execution_trace(server, model, runner_for) -> None:
     wrong = itertools.cycle(BAD_FUNCTIONS)
     server.responder = responder(
@@ -197,7 +218,7 @@ async def test_escalation_plans_codes_and_debugs_with_a_real_execution_trace(ser
             "debugging": lambda r: fenced(GOOD_FUNCTION, prefix="The loop adds the items, not their squares."),
         }
     )
-    result = await solve_with("codesim-adaptive", model, runner_for, candidates=2, plans=3)
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=2, more_candidates=0, plans=3)
     assert result.visible_passed and result.code == GOOD_FUNCTION
     assert result.outcome == "plan_2_debug_1"
     assert answers(requests_of(server, "planning")) == 3 and len(requests_of(server, "planning")) == 1
@@ -224,7 +245,9 @@ async def test_no_execution_trace_option_leaves_it_out(server, model, runner_for
             "debugging": lambda r: fenced(GOOD_FUNCTION),
         }
     )
-    result = await solve_with("codesim-adaptive", model, runner_for, candidates=2, execution_trace=False)
+    result = await solve_with(
+        "codesim-adaptive", model, runner_for, candidates=2, more_candidates=0, execution_trace=False
+    )
     assert result.visible_passed
     assert "execution_trace" not in stages(result)
     assert "Execution trace" not in requests_of(server, "debugging")[0].last_user_text
@@ -240,7 +263,7 @@ async def test_the_call_budget_holds_and_the_best_code_is_returned(server, model
             "debugging": lambda r: fenced(BAD_FUNCTIONS[3]),
         }
     )
-    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, task_max_calls=6)
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, more_candidates=0, task_max_calls=6)
     assert result.trace.llm_calls <= 6 and answers(server.requests) <= 6
     assert not result.visible_passed and result.outcome == "unsolved"
     assert result.code == half_right  # 1 of 2 visible tests, more than any other code
@@ -258,7 +281,9 @@ async def test_calls_started_side_by_side_count_against_the_budget(server, model
         }
     )
     # 4 candidates + 3 plans leave room for 2 of the 3 coding calls that start together.
-    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, plans=3, task_max_calls=9)
+    result = await solve_with(
+        "codesim-adaptive", model, runner_for, candidates=4, more_candidates=0, plans=3, task_max_calls=9
+    )
     assert result.trace.llm_calls == answers(server.requests) == 9
     assert [s.stage for s in result.trace.steps if s.tests is None].count("coding") == 2
 

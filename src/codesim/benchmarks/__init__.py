@@ -1,7 +1,8 @@
 """Benchmark loaders: every dataset becomes a list of `Problem` (public part + hidden tests).
 
 `load_problems(name, data_file)` is the one entry point; the registry in `registry.py` says, per
-dataset, which published row formats are accepted and where the data is looked for.
+dataset, which published row formats are accepted and where the data is looked for. Samples
+files (`samples`) are scored on a dataset's tests by `evaluation`.
 """
 
 from __future__ import annotations

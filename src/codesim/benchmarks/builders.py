@@ -69,8 +69,9 @@ def function_problem(
     memory_mb: int = DEFAULT_MEMORY_MB,
     prelude: str = "",
     metadata: dict[str, Any] | None = None,
+    n_base_tests: int | None = None,
 ) -> Problem:
-    """A Python function problem (asserts or calls against `entry_point`)."""
+    """A Python function problem (asserts or calls against `entry_point`); `n_base_tests` as on `Problem`."""
     public = PublicProblem(
         task_id=task_id,
         prompt=prompt,
@@ -82,7 +83,9 @@ def function_problem(
         memory_mb=memory_mb,
         prelude=prelude,
     )
-    return Problem(public=public, hidden_tests=tuple(hidden), dataset=dataset, metadata=metadata or {})
+    return Problem(
+        public=public, hidden_tests=tuple(hidden), dataset=dataset, metadata=metadata or {}, n_base_tests=n_base_tests
+    )
 
 
 def signature_problem(*, task_id: str, signature: str, **fields: Any) -> Problem:

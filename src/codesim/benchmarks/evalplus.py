@@ -1,5 +1,6 @@
-"""EvalPlus rows (`HumanEvalPlus.jsonl(.gz)`, `MbppPlus.jsonl(.gz)`): the hidden test runs the candidate
-on `base_input + plus_input` and compares with the canonical solution's outputs (within `atol`)."""
+"""EvalPlus rows (`HumanEvalPlus.jsonl(.gz)`, `MbppPlus.jsonl(.gz)`): two hidden tests run the candidate
+on `base_input`, then on `plus_input`, and compare with the canonical solution's outputs (within `atol`).
+The first is the original benchmark's ("base") test, so one pass scores both base and plus."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from codesim.benchmarks.humaneval import visible_asserts
 from codesim.benchmarks.rows import Row
 from codesim.problems import Problem, TestCase
 
-PLUS_TIME_LIMIT_S = 60.0  # one test runs every base and plus input
+PLUS_TIME_LIMIT_S = 60.0  # one test runs every base (or every plus) input
 
 # EvalPlus's `mbpp_deserialize_inputs`, as data: MBPP+ task number -> how to rebuild the argument types.
 _MBPP_RULES: dict[str, tuple[int, ...]] = {
@@ -113,15 +114,22 @@ def convert_mbpp_plus(row: Row, dataset: str) -> Problem:
 def _plus_problem(
     row: Row, dataset: str, prompt: str, entry_point: str, visible: tuple[TestCase, ...], *, rule: str, oracle: str
 ) -> Problem:
-    inputs = row.field("base_input", list) + row.field("plus_input", list)
+    base_inputs, plus_inputs = row.field("base_input", list), row.field("plus_input", list)
     reference = prompt + row.field("canonical_solution", str)
+    atol = row.optional("atol", 0)
+    hidden = tuple(
+        differential_test(reference, entry_point, inputs, atol, rule=rule, oracle=oracle)
+        for inputs in (base_inputs, plus_inputs)
+        if inputs
+    )
     return signature_problem(
         task_id=str(row.field("task_id", (str, int))),
         signature=prompt,
         dataset=dataset,
         entry_point=entry_point,
         visible=visible,
-        hidden=(differential_test(reference, entry_point, inputs, row.optional("atol", 0), rule=rule, oracle=oracle),),
+        hidden=hidden,
         time_limit_s=PLUS_TIME_LIMIT_S,
-        metadata={"n_inputs": len(inputs)},
+        metadata={"n_inputs": len(base_inputs) + len(plus_inputs)},
+        n_base_tests=1 if base_inputs else None,
     )

@@ -1,4 +1,7 @@
-"""Scoring existing samples on a benchmark's tests in the sandbox, and the summary with pass@k."""
+"""Scoring existing samples on a benchmark's tests in the sandbox, and the summary with pass@k.
+
+Where a dataset extends an original benchmark's tests (`Problem.n_base_tests`: EvalPlus, -ET),
+one run of the hidden tests, base tests first, gives both verdicts: base and base + plus."""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from codesim.benchmarks.samples import Sample
+from codesim.execution.verdicts import TestReport, Verdict
 from codesim.metrics import pass_at_ks, tasks_short_of
 from codesim.problems import Problem, TestCase
-from codesim.samples import Sample
 
 UNKNOWN_TASK = "unknown_task"
 NO_TESTS = "no_tests"
@@ -19,15 +23,36 @@ NO_TESTS = "no_tests"
 
 @dataclass(frozen=True)
 class SampleVerdict:
-    """The outcome of one sample: pass/fail and the sandbox verdict (or `unknown_task` / `no_tests`)."""
+    """The outcome of one sample: pass/fail and the sandbox verdict (or `unknown_task` / `no_tests`);
+    `base_passed` and `base_status` on the original benchmark's tests where the task has them."""
 
     sample: Sample
     passed: bool
     status: str
+    base_passed: bool | None = None
+    base_status: str | None = None
 
     def output_row(self) -> dict[str, Any]:
-        """The sample line's own fields plus `passed` and `status`."""
-        return {**self.sample.fields, "passed": self.passed, "status": self.status}
+        """The sample line's own fields plus `passed` and `status` (and `base_passed`, `base_status`)."""
+        row = {**self.sample.fields, "passed": self.passed, "status": self.status}
+        if self.base_status is not None:
+            row.update(base_passed=self.base_passed, base_status=self.base_status)
+        return row
+
+    @property
+    def passed_base(self) -> bool:
+        """The verdict on the base tests: `passed` where the task's hidden tests are one suite."""
+        return self.passed if self.base_passed is None else self.base_passed
+
+
+def judged(sample: Sample, report: TestReport, n_base_tests: int | None) -> SampleVerdict:
+    """The verdict of a run of the hidden tests stopped at its first failure, with the verdict
+    on the first `n_base_tests` of them when given."""
+    if n_base_tests is None:
+        return SampleVerdict(sample, report.passed, report.verdict.value)
+    ran = report.results[:n_base_tests]
+    base = TestReport.from_results(ran).verdict if ran else report.verdict
+    return SampleVerdict(sample, report.passed, report.verdict.value, base is Verdict.PASSED, base.value)
 
 
 def with_limits(problem: Problem, timeout_s: float | None, memory_mb: int | None) -> Problem:
@@ -72,7 +97,7 @@ async def evaluate_samples(
                     language=sample.fields.get("language") or None,
                     stop_at_first_failure=True,
                 )
-            verdict = SampleVerdict(sample, report.passed, report.verdict.value)
+            verdict = judged(sample, report, problem.n_base_tests if which == "hidden" else None)
         if on_done:
             on_done()
         return verdict
@@ -89,12 +114,7 @@ def summarize(
 ) -> dict[str, Any]:
     """The summary object: counts, pass@k for each k (None, with the reason, where some task lacks
     samples), averaged over the tasks that have samples; tasks without any are counted."""
-    counts: dict[str, tuple[int, int]] = {}
-    for verdict in verdicts:
-        if verdict.status == UNKNOWN_TASK:
-            continue
-        n, c = counts.get(verdict.sample.task_id, (0, 0))
-        counts[verdict.sample.task_id] = (n + 1, c + int(verdict.passed))
+    counts = _task_counts(verdicts, lambda verdict: verdict.passed)
     summary: dict[str, Any] = {
         "dataset": dataset,
         "tests": which,
@@ -112,4 +132,27 @@ def summarize(
     summary["n_dataset_tasks"] = len(problems)
     summary["n_tasks_without_samples"] = sum(1 for task in problems if task not in counts)
     summary["scored_over"] = "tasks with samples"  # pass@k is the mean over n_tasks, not n_dataset_tasks
+    if which == "hidden" and any(problem.n_base_tests is not None for problem in problems.values()):
+        summary["base"] = _suite_scores(verdicts, ks, lambda verdict: verdict.passed_base)
+        summary["plus"] = _suite_scores(verdicts, ks, lambda verdict: verdict.passed)
     return summary
+
+
+def _suite_scores(
+    verdicts: Sequence[SampleVerdict], ks: Sequence[int], passed: Callable[[SampleVerdict], bool]
+) -> dict[str, Any]:
+    """`n_passed` and pass@k of the samples of known tasks, by the verdict `passed` picks."""
+    counts = _task_counts(verdicts, passed)
+    return {"n_passed": sum(c for _, c in counts.values()), **pass_at_ks(counts, ks)}
+
+
+def _task_counts(
+    verdicts: Sequence[SampleVerdict], passed: Callable[[SampleVerdict], bool]
+) -> dict[str, tuple[int, int]]:
+    """Task id -> (samples, samples `passed` accepts), over the samples of known tasks."""
+    counts: dict[str, tuple[int, int]] = {}
+    for verdict in verdicts:
+        if verdict.status != UNKNOWN_TASK:
+            n, c = counts.get(verdict.sample.task_id, (0, 0))
+            counts[verdict.sample.task_id] = (n + 1, c + int(passed(verdict)))
+    return counts

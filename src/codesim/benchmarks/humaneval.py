@@ -31,15 +31,17 @@ def convert_humaneval(row: Row, dataset: str) -> Problem:
 
 
 def convert_humaneval_et(row: Row, dataset: str) -> Problem:
-    """A HumanEval-ET row: the original hidden test plus one assert test per `test_case_list` entry."""
+    """A HumanEval-ET row: the original hidden test (the base suite) plus one assert test per
+    `test_case_list` entry."""
     entry_point = row.field("entry_point", str)
     extra = row.field("test_case_list", list)
     if not all(isinstance(item, str) for item in extra):
         raise row.error("field 'test_case_list' should be a list of assert strings")
-    return _problem(row, dataset, extra_hidden=assert_tests(extra, setup=f"candidate = {entry_point}"))
+    extra_hidden = assert_tests(extra, setup=f"candidate = {entry_point}")
+    return _problem(row, dataset, extra_hidden=extra_hidden, n_base_tests=1)
 
 
-def _problem(row: Row, dataset: str, extra_hidden: tuple[TestCase, ...]) -> Problem:
+def _problem(row: Row, dataset: str, extra_hidden: tuple[TestCase, ...], n_base_tests: int | None = None) -> Problem:
     prompt = row.field("prompt", str)
     entry_point = row.field("entry_point", str)
     return signature_problem(
@@ -50,4 +52,5 @@ def _problem(row: Row, dataset: str, extra_hidden: tuple[TestCase, ...]) -> Prob
         visible=visible_asserts(row, prompt, entry_point),
         hidden=(check_call_test(row.field("test", str), entry_point), *extra_hidden),
         metadata={"canonical_solution": row.optional("canonical_solution", "")},
+        n_base_tests=n_base_tests,
     )

@@ -47,7 +47,8 @@ def convert_mbpp_sanitized(row: Row, dataset: str) -> Problem:
 
 def convert_mbpp_et(row: Row, dataset: str) -> Problem:
     """An MBPP-ET row: the original MBPP schema whose `test_list` holds the extended tests,
-    plus `test_case_list` when the file carries the extra asserts separately."""
+    plus `test_case_list` when the file carries the extra asserts separately (then `test_list`
+    is the base suite)."""
     extra = row.optional("test_case_list", [])
     return _described(row, dataset, text=row.field("text", str), setup=row.optional("test_setup_code", ""), extra=extra)
 
@@ -57,14 +58,16 @@ def _described(row: Row, dataset: str, *, text: str, setup: str, extra: list[str
     if not tests or not all(isinstance(t, str) for t in tests):
         raise row.error("field 'test_list' should be a non-empty list of assert strings")
     shown = tests[:1]
+    base = assert_tests(tests, setup)
     return function_problem(
         task_id=str(row.field("task_id", (str, int))),
         dataset=dataset,
         prompt=described_function_prompt(text, shown),
         entry_point=_called_function(row, tests[0]),
         visible=assert_tests(shown, setup),
-        hidden=assert_tests([*tests, *extra], setup),
+        hidden=base + assert_tests(extra, setup),
         metadata={"reference_code": row.optional("code", "")},
+        n_base_tests=len(base) if extra else None,
     )
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from codesim import __version__
-from codesim.cli.flags import flag_spelling
+from codesim.cli.flags import error_line
 from codesim.cli.parser import OneLineErrorParser
 from codesim.errors import CodesimError
 
@@ -58,9 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
+        expand = getattr(args, "expand_argv", None)  # a subcommand's flags from a file (run --config)
+        if expand is not None:
+            args = parser.parse_args(expand(args, argv))
         return int(args.handler(args) or 0)
     except CodesimError as err:
-        print(f"codesim: error: {err.worded(flag_spelling)}", file=sys.stderr)
+        print(error_line(err), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("codesim: interrupted", file=sys.stderr)

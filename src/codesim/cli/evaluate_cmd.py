@@ -15,6 +15,8 @@ from codesim.cli.parser import csv_list, memory_mb, positive_float, positive_int
 from codesim.cli.perf_table import print_perf_table
 from codesim.errors import UsageError
 
+SUITES = ("base", "plus")  # the summary's scores on the original tests and on base + plus tests
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `evaluate` subcommand."""
@@ -79,11 +81,16 @@ def default_out_path(samples: Path, which: str) -> Path:
 
 
 def rounded_scores(summary: dict[str, Any], digits: int = 4) -> dict[str, Any]:
-    """`summary` with its pass@k values rounded (no `0.19999999999999996`)."""
-    return {
-        key: round(value, digits) if key.startswith("pass@") and isinstance(value, float) else value
-        for key, value in summary.items()
-    }
+    """`summary` with its pass@k values rounded (no `0.19999999999999996`), also those of its
+    `base` and `plus` scores."""
+    rounded = {}
+    for key, value in summary.items():
+        if key.startswith("pass@") and isinstance(value, float):
+            value = round(value, digits)
+        elif key in SUITES and isinstance(value, dict):
+            value = rounded_scores(value, digits)
+        rounded[key] = value
+    return rounded
 
 
 class _Ticker:
@@ -151,6 +158,13 @@ def _print_notes(summary: dict[str, Any]) -> None:
         )
     for key, tasks in summary.get("tasks_short_of_k", {}).items():
         print(f"codesim: {key} not computed: {len(tasks)} task(s) have fewer samples: {_first(tasks)}", file=sys.stderr)
+    if "base" in summary:
+        scores = rounded_scores(summary)
+        shown = "; ".join(
+            f"{suite} tests: " + ", ".join(f"{key} {value}" for key, value in scores[suite].items() if "@" in key)
+            for suite in SUITES
+        )
+        print(f"codesim: {summary['dataset']}: {shown} (plus = base and extra tests)", file=sys.stderr)
 
 
 def _first(items: list[str], shown: int = 10) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +27,10 @@ from rich.console import Console
 
 from codesim import api
 from codesim.benchmarks import DATASET_NAMES
+from codesim.cli.flags import error_line
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import csv_list, positive_int
+from codesim.cli.run_file import argv_with_config
 from codesim.cli.run_messages import closing_message, print_estimate
 from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
 from codesim.errors import UsageError
@@ -37,6 +40,7 @@ from codesim.runner.concurrency import DEFAULT_TASK_CONCURRENCY, SAMPLES_PER_CAL
 from codesim.runner.config import default_out_dir
 from codesim.runner.dry_run import estimate
 from codesim.runner.engine import StopReason
+from codesim.runner.progress import ProgressBoard
 from codesim.runner.session import RunOutcome
 from codesim.runner.summary import print_comparison, print_summary
 from codesim.strategies.registry import get_spec, strategy_names
@@ -60,12 +64,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--dataset", required=True, help=f"one of: {', '.join(DATASET_NAMES)}")
+    parser.add_argument("--dataset", help=f"one of: {', '.join(DATASET_NAMES)} (required, here or in --config)")
     parser.add_argument(
         "--strategy",
-        required=True,
         help=f"one of: {', '.join(strategy_names())}; several, comma-separated, run one after the other "
-        "(with several --model names too: every strategy x model), with a comparison table at the end",
+        "(with several --model names too: every strategy x model), with one progress display and a comparison "
+        "table at the end (required, here or in --config)",
+    )
+    parser.add_argument(
+        "--config",
+        default=None,
+        metavar="FILE.toml",
+        help="a TOML file of this command's flags (dataset, strategy, model, ...; lists for several); "
+        "flags given here win over the file's",
     )
     parser.add_argument("--data-file", default=None, help="dataset file (default: the dataset's usual sources)")
     parser.add_argument(
@@ -117,7 +128,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_strategy_options(parser)
     add_model_options(parser)
-    parser.set_defaults(handler=handle)
+    parser.set_defaults(handler=handle, expand_argv=functools.partial(argv_with_config, parser))
 
 
 def exit_status(outcome: RunOutcome) -> int:
@@ -174,8 +185,9 @@ def _dry_run(plan: RunPlan, args: argparse.Namespace) -> None:
     print_estimate(found, args.dataset, strategy.name, plan.model_config.provider)
 
 
-def _run_plan(plan: RunPlan, args: argparse.Namespace) -> api.RunSummary:
-    """Run one plan and print its summary and closing line."""
+def _run_plan(plan: RunPlan, args: argparse.Namespace, board: ProgressBoard | None = None) -> api.RunSummary:
+    """Run one plan and print its closing line, and its summary unless it is a row of `board`
+    (one of several runs: their comparison table follows)."""
     spec = get_spec(plan.strategy)
     result = api.run(
         args.dataset,
@@ -196,7 +208,7 @@ def _run_plan(plan: RunPlan, args: argparse.Namespace) -> api.RunSummary:
         backend=args.backend,
         ray_address=args.ray_address,
         ray_workers=args.ray_workers,
-        progress=True,
+        progress=board or True,
         **strategy_options_from_args(args, spec),
     )
     outcome, out_dir = result.outcome, result.out_dir
@@ -205,7 +217,8 @@ def _run_plan(plan: RunPlan, args: argparse.Namespace) -> api.RunSummary:
             f"codesim: note: dropped a torn last line of {out_dir}/results.jsonl (a killed run); redone",
             file=sys.stderr,
         )
-    print_summary(outcome.summary, str(out_dir), Console())
+    if board is None:
+        print_summary(outcome.summary, str(out_dir), Console())
     message = closing_message(outcome, result.config)
     if message:
         print(f"codesim: {message}", file=sys.stderr)
@@ -214,6 +227,9 @@ def _run_plan(plan: RunPlan, args: argparse.Namespace) -> api.RunSummary:
 
 def handle(args: argparse.Namespace) -> int:
     """Run (or resume) the benchmark run(s) described by the flags: one per strategy x model."""
+    for setting in ("dataset", "strategy"):
+        if not getattr(args, setting):
+            raise UsageError(f"--{setting} is required (on the command line or in the --config file)")
     plans = _plans(args)
     if args.dry_run:
         for plan in plans:
@@ -227,18 +243,19 @@ def handle(args: argparse.Namespace) -> int:
     if len(plans) == 1:
         return exit_status(_run_plan(plans[0], args).outcome)
     rows, statuses = [], []
-    for number, plan in enumerate(plans, start=1):
-        model = resolve_model_name(plan.model_config)
-        print(f"codesim: run {number} of {len(plans)}: {plan.strategy} on {model}", file=sys.stderr)
-        try:
-            result = _run_plan(plan, args)
-        except UsageError as err:  # e.g. one provider's key or client missing: the other runs still go
-            print(f"codesim: error: {err}", file=sys.stderr)
-            statuses.append(UsageError.exit_code)
-            continue
-        statuses.append(exit_status(result.outcome))
-        rows.append((result.config, str(result.out_dir), result.summary))
-        if result.outcome.reason is StopReason.INTERRUPTED:
-            break
+    with ProgressBoard() as board:
+        for number, plan in enumerate(plans, start=1):
+            model = resolve_model_name(plan.model_config)
+            print(f"codesim: run {number} of {len(plans)}: {plan.strategy} on {model}", file=sys.stderr)
+            try:
+                result = _run_plan(plan, args, board)
+            except UsageError as err:  # e.g. one provider's key or client missing: the other runs still go
+                print(error_line(err), file=sys.stderr)
+                statuses.append(UsageError.exit_code)
+                continue
+            statuses.append(exit_status(result.outcome))
+            rows.append((result.config, str(result.out_dir), result.summary))
+            if result.outcome.reason is StopReason.INTERRUPTED:
+                break
     print_comparison(rows, Console())
     return next((status for status in statuses if status), 0)  # the first failure's status

@@ -21,21 +21,25 @@ import dataclasses
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from codesim import api
 from codesim.cli.model_options import add_model_options, model_config_from_args
 from codesim.cli.parser import memory_mb, positive_float
 from codesim.cli.strategy_options import add_strategy_options, strategy_options_from_args
 from codesim.errors import CodesimError, ProviderRejected, UsageError
 from codesim.execution import normalize_language
 from codesim.llm.cache import cache_enabled_by_env
-from codesim.llm.factory import resolve_model_name
+from codesim.llm.factory import ModelConfig, build_chat_model, resolve_model_name
 from codesim.problems import ProblemKind, PublicProblem
 from codesim.solve.extra_tests import load_extra_tests
 from codesim.solve.progress import StderrProgress
-from codesim.solve.session import SolveSession, write_json
+from codesim.solve.session import write_json
 from codesim.solve.statement import KindChoice, parse_statement
+from codesim.strategies.base import Strategy, Trace, TraceStep
 from codesim.strategies.registry import get_spec, strategy_names
 
 
@@ -143,30 +147,86 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+async def _solve(
+    problem: PublicProblem,
+    strategy: Strategy,
+    config: ModelConfig,
+    on_step: Callable[[TraceStep], None],
+    on_ready: Callable[[], None],
+) -> api.Solution:
+    """`codesim.asolve` on a model built here (a missing key or model fails before `on_ready`)."""
+    model = build_chat_model(config)
+    try:
+        on_ready()
+        return await api.asolve(problem, model=model, strategy=strategy, on_step=on_step)
+    finally:
+        await model.aclose()
+
+
+def _trace_document(
+    problem: PublicProblem,
+    strategy: str,
+    model: ModelConfig,
+    trace: Trace,
+    seconds: float,
+    solution: api.Solution | None = None,
+    error: str = "",
+) -> dict[str, Any]:
+    """Everything about this solve as JSON data (docs/solve.md): the problem, the result (none
+    yet when it failed midway, then `error` says why) and every step."""
+    document: dict[str, Any] = {
+        "task_id": problem.task_id,
+        "kind": problem.kind.value,
+        "language": problem.language,
+        "entry_point": problem.entry_point,
+        "visible_tests": [dataclasses.asdict(test) for test in problem.visible_tests],
+        "strategy": strategy,
+        "provider": model.provider,
+        "model": resolve_model_name(model),
+        "code": solution.code if solution else "",
+        "visible_passed": solution.visible_passed if solution and problem.visible_tests else None,
+        "outcome": solution.outcome if solution else "error",
+        "llm_calls": trace.llm_calls,
+        "prompt_tokens": trace.prompt_tokens,
+        "completion_tokens": trace.completion_tokens,
+        "seconds": round(seconds, 3),
+        "trace": trace.to_list(),
+    }
+    if error:
+        document["error"] = error
+    return document
+
+
 def handle(args: argparse.Namespace) -> int:
-    """Solve the statement; print the code; exit 0 iff it passes every visible test."""
+    """Solve the statement through `codesim.asolve`; print the code; exit 0 iff it passes
+    every visible test."""
     _check_writable(args.trace, args.output)
     problem = _problem(args)
     spec = get_spec(args.strategy)
     strategy = spec.create(**strategy_options_from_args(args, spec))
     model_config = model_config_from_args(args)
-    model_name = resolve_model_name(model_config)
     progress = StderrProgress()
+    trace = Trace(on_step=progress.step)  # every step as it happens, kept when the solve fails midway
+
+    def record(step: TraceStep) -> None:
+        trace.add(step)
 
     def started() -> None:
         if not problem.visible_tests:
             progress.note("warning: no tests; the code will NOT be verified (--no-tests)")
-        progress.started(problem, strategy.name, f"{model_config.provider}/{model_name}")
+        progress.started(problem, strategy.name, f"{model_config.provider}/{resolve_model_name(model_config)}")
 
-    session = SolveSession(problem, strategy, model_config, progress.step)
     signal.signal(signal.SIGTERM, _interrupt)
+    begun = time.monotonic()
     try:
-        result = asyncio.run(session.solve(on_ready=started))
+        solution = asyncio.run(_solve(problem, strategy, model_config, record, started))
     except UsageError:
         raise  # nothing was asked of the model yet
     except (CodesimError, KeyboardInterrupt) as err:
         if args.trace is not None:
-            document = session.trace_document(model_name, error=str(err) or type(err).__name__)
+            seconds = time.monotonic() - begun
+            error = str(err) or type(err).__name__
+            document = _trace_document(problem, strategy.name, model_config, trace, seconds, error=error)
             _save(args.trace, lambda path: write_json(path, document))
             progress.note(f"the trace so far is in {args.trace}")
         if isinstance(err, ProviderRejected):
@@ -174,13 +234,15 @@ def handle(args: argparse.Namespace) -> int:
         elif model_config.use_cache and cache_enabled_by_env():
             progress.note("the answers received so far are cached: running the same command again reuses them")
         raise
-    if args.output is not None and result.code:
-        _save(args.output, lambda path: path.write_text(result.code, encoding="utf-8"))
+    code = solution.code
+    if args.output is not None and code:
+        _save(args.output, lambda path: path.write_text(code, encoding="utf-8"))
     if args.trace is not None:
-        _save(args.trace, lambda path: write_json(path, session.trace_document(model_name)))
-    _print_code(result.code)
-    progress.finished(result, len(problem.visible_tests))
-    return 0 if result.code and result.visible_passed else 1
+        document = _trace_document(problem, strategy.name, model_config, trace, solution.usage.seconds, solution)
+        _save(args.trace, lambda path: write_json(path, document))
+    _print_code(code)
+    progress.finished(code, solution.visible_passed, solution.outcome, len(problem.visible_tests))
+    return 0 if code and solution.visible_passed else 1
 
 
 def _print_code(code: str) -> None:

@@ -23,6 +23,9 @@ _HELP = {
     "contest": "CodeSIM: the debugging prompt also checks syntax and I/O format",
     "test_gen_temperature": "CodeSIM: sampling temperature of the test-generation calls (default 0.8)",
     "candidates": "codesim-adaptive/sample-filter: direct candidates per task, n (greedy + n-1 sampled; default 4)",
+    "more_candidates": (
+        "codesim-adaptive: candidates sampled more when none of the first n passes (default 4; 0 = none)"
+    ),
     "sample_temperature": "codesim-adaptive/sample-filter: temperature of the sampled candidates (default 0.8)",
     "agreement": "codesim-adaptive: choose among passing candidates by agreement on probe inputs",
     "probe_inputs": (

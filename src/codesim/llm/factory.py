@@ -118,7 +118,8 @@ for _name in OPENAI_PRESETS:
     PROVIDERS.add(_name, ProviderSpec(_name, _openai_compatible, "gpt-4o" if _name == "openai" else None))
 PROVIDERS.add("anthropic", ProviderSpec("anthropic", _anthropic, "claude-sonnet-4-5"))
 PROVIDERS.add("gemini", ProviderSpec("gemini", _gemini, "gemini-2.5-flash"))
-PROVIDERS.add("local", ProviderSpec("local", _local, "qwen2.5-coder-0.5b", default_concurrency=1))
+# calls in flight: as many as the local engine decodes together (CODESIM_LLAMA_PARALLEL, default 8)
+PROVIDERS.add("local", ProviderSpec("local", _local, "qwen2.5-coder-0.5b", default_concurrency=8))
 PROVIDER_NAMES: tuple[str, ...] = tuple(PROVIDERS.items)  # the built-in providers
 
 
@@ -144,7 +145,7 @@ def provider_spec(name: str) -> ProviderSpec:
 
 
 def default_concurrency(provider: str) -> int | None:
-    """The calls in flight a provider asks for by default (local: 1), None when it has no default."""
+    """The calls in flight a provider asks for by default (local: 8), None when it has no default."""
     spec = PROVIDERS.find(provider)
     return spec.default_concurrency if spec is not None else None
 

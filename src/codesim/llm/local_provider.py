@@ -1,17 +1,17 @@
 """The `local` provider: a GGUF chat model run in-process by llama.cpp (`llama-cpp-python`).
 
-One loaded model serves every call of a run. Calls are serialised behind an asyncio lock and
-run in a worker thread, so the event loop keeps running while the CPU works (the CPU is the
-bottleneck: running calls side by side would only split it). A cancelled call stops llama.cpp
-at its next token and waits for the worker thread before giving up the lock, so the model is
-never freed under a running generation.
+One loaded model serves every call of a run: its decode thread advances all calls in flight
+together, one token each per step (`codesim.models.decode_loop`), so calls from different
+tasks run side by side and the n samples of one call share one prompt evaluation. A cancelled
+call ends its own sequences at the next step and waits for that, so closing the model after
+Ctrl-C never frees it under a running decode.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import psutil
@@ -19,64 +19,91 @@ import psutil
 from codesim.errors import UsageError
 from codesim.llm.base import ChatParams, Message, PermanentError, Provider, Usage
 from codesim.llm.factory import ModelConfig, resolve_model_name
-from codesim.models.resolver import resolve_model_file
 
 if TYPE_CHECKING:
     from codesim.models.llama_engine import LlamaEngine
 
 THREADS_ENV = "CODESIM_LLAMA_THREADS"
-STATE_CACHE_ENV = "CODESIM_LLAMA_STATE_CACHE_MB"
-DEFAULT_STATE_CACHE_MB = 1024
+PARALLEL_ENV = "CODESIM_LLAMA_PARALLEL"  # sequences decoded together (and kept for reuse)
+KV_TOKENS_ENV = "CODESIM_LLAMA_KV_TOKENS"  # the KV cache's size in tokens, all sequences together
+DEFAULT_PARALLEL = 8
+
+
+def _whole_number(name: str, default: int | None) -> int | None:
+    """`$name` as a whole number >= 1, `default` when unset."""
+    configured = os.environ.get(name, "").strip()
+    if not configured:
+        return default
+    if not configured.isdigit() or int(configured) < 1:
+        raise UsageError(f"{name} must be a whole number >= 1, got {configured!r}")
+    return int(configured)
 
 
 def default_threads() -> int:
     """`$CODESIM_LLAMA_THREADS`, else the number of physical cores."""
-    configured = os.environ.get(THREADS_ENV, "").strip()
-    if configured:
-        if not configured.isdigit() or int(configured) < 1:
-            raise UsageError(f"{THREADS_ENV} must be a whole number >= 1, got {configured!r}")
-        return int(configured)
-    return psutil.cpu_count(logical=False) or os.cpu_count() or 1
+    return _whole_number(THREADS_ENV, None) or psutil.cpu_count(logical=False) or os.cpu_count() or 1
 
 
 class LocalProvider(Provider):
-    """A `LlamaEngine` behind an asyncio lock; each call runs in a worker thread."""
+    """A `LlamaEngine`'s requests as async calls."""
 
     name = "local"
 
     def __init__(self, engine: LlamaEngine) -> None:
         self.engine = engine
         self.base_url = f"gguf:{engine.model_path.name}"  # part of the response-cache key
-        self._lock = asyncio.Lock()
 
     async def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage | None]:
-        async with self._lock:
-            cancelled = threading.Event()
-            call = asyncio.ensure_future(asyncio.to_thread(self.engine.complete, messages, params, cancelled))
+        return (await self.complete_many(messages, [params]))[0]
+
+    async def complete_many(
+        self, messages: list[Message], samples: Sequence[ChatParams]
+    ) -> list[tuple[str, Usage | None]]:
+        """All samples decoded together from one prompt evaluation (in groups of the engine's
+        `parallel`; a later group starts from the cached prompt). The prompt's tokens are
+        reported once, on the first answer."""
+        from codesim.models.llama_engine import usages
+
+        try:
+            prompt = await asyncio.to_thread(self.engine.prompt_tokens, messages)
+        except (RuntimeError, ValueError) as err:
+            raise PermanentError(f"llama.cpp failed: {err}") from err
+        answers: list[tuple[str, Usage | None]] = []
+        for start in range(0, len(samples), self.engine.parallel):
+            request = self.engine.submit(prompt, list(samples[start : start + self.engine.parallel]))
+            waiter = asyncio.wrap_future(request.future)
             try:
-                return await asyncio.shield(call)
+                done = await asyncio.shield(waiter)
             except asyncio.CancelledError:
-                cancelled.set()
-                await asyncio.wait({call})
+                request.cancelled.set()
+                await asyncio.wait({waiter})  # the decode thread has let go of the request
                 raise
-            except (RuntimeError, ValueError) as err:
+            except RuntimeError as err:
                 raise PermanentError(f"llama.cpp failed: {err}") from err
+            group = usages(request, done)
+            if start:  # the prompt was counted on the first group's first answer
+                group[0][1].prompt_tokens = 0
+            answers += group
+        return answers
 
     async def aclose(self) -> None:
-        async with self._lock:
-            await asyncio.to_thread(self.engine.close)
+        await asyncio.to_thread(self.engine.close)
 
 
 def create_local_provider(config: ModelConfig) -> Provider:
     """The local provider for `config`: `config.model_path` if set, else the pulled registry
-    model `config.model` (the default model when unset). The model loads on the first call."""
+    model `config.model` (the default model when unset). The model loads on the first call.
+    `codesim.models` is imported here, not at the top: its engine imports `codesim.llm`."""
+    from codesim.models.resolver import resolve_model_file
+
     try:
         from codesim.models.llama_engine import LlamaEngine
     except ImportError as err:
         raise UsageError(
             f"the local provider needs llama-cpp-python ({err}): pip install 'codesim[local]', "
-            "or choose another --provider"
+            "or choose another {provider}",
+            settings=("provider",),
         ) from err
     path = resolve_model_file(resolve_model_name(config), config.model_path, auto_pull=config.auto_pull)
-    state_cache_mb = int(os.environ.get(STATE_CACHE_ENV, DEFAULT_STATE_CACHE_MB))
-    return LocalProvider(LlamaEngine(path, default_threads(), state_cache_mb << 20))
+    parallel = _whole_number(PARALLEL_ENV, DEFAULT_PARALLEL) or DEFAULT_PARALLEL
+    return LocalProvider(LlamaEngine(path, default_threads(), parallel, _whole_number(KV_TOKENS_ENV, None)))

@@ -1,4 +1,5 @@
-"""A GGUF chat model loaded by llama.cpp: chat template, context sizing, prefix reuse."""
+"""A GGUF chat model loaded by llama.cpp's low-level API: chat template, KV cache sizing, and
+the decode loop that answers every request in flight (see `decode_loop`)."""
 
 from __future__ import annotations
 
@@ -8,143 +9,197 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from llama_cpp import Llama, StoppingCriteriaList
+import llama_cpp
+from llama_cpp._internals import LlamaModel
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from codesim.llm.base import ChatParams, Message, PermanentError, Usage
-from codesim.models.kv_states import KVStateStore
+from codesim.models.decode_loop import Answer, DecodeLoop, DecodeRequest
+from codesim.models.kv_slots import SlotTable
+from codesim.models.sampling import SampleSpec
 
 log = logging.getLogger(__name__)
 
-MIN_CONTEXT = 4096
-
-
-def context_size_for(needed: int, current: int, limit: int) -> int:
-    """The context to allocate for `needed` tokens: the current one if it fits, else the
-    smallest power of two >= needed (at least MIN_CONTEXT), never above the model's `limit`."""
-    if needed <= current:
-        return current
-    size = MIN_CONTEXT
-    while size < needed:
-        size *= 2
-    return min(size, limit)
+CONTEXT_PER_SEQUENCE = 4096  # the default KV cache holds this many tokens per parallel sequence
+N_BATCH = 512  # tokens per decode step (prompt chunks plus one per generating sequence)
+logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)  # llama.cpp's own log lines
 
 
 def sampling_seed(params: ChatParams) -> int:
     """The request's seed (`ChatModel` already makes it distinct per sample index), or a
-    fresh random one (llama-cpp-python would otherwise chain seeds from a fixed default, so
-    every new process would repeat the same "random" samples)."""
+    fresh random one, so that unseeded samples differ between processes."""
     if params.seed is None:
         return secrets.randbits(32)
     return params.seed % (1 << 32)
 
 
+def kv_bytes_per_token(model: LlamaModel) -> int:
+    """The bytes one token takes in an f16 KV cache (keys and values of every layer)."""
+    ptr = model.model
+    head_dim = llama_cpp.llama_model_n_embd(ptr) // llama_cpp.llama_model_n_head(ptr)
+    return 2 * 2 * llama_cpp.llama_model_n_layer(ptr) * llama_cpp.llama_model_n_head_kv(ptr) * head_dim
+
+
 class LlamaEngine:
-    """One loaded model, reused across calls; synchronous and not thread-safe.
+    """One loaded model and one llama.cpp context decoding up to `parallel` sequences per step.
 
-    Before each call it resumes from the saved KV state sharing the longest prefix with the
-    prompt, so only the new suffix is evaluated; after each call it saves the state."""
+    The KV cache holds `kv_tokens` tokens in all (default `CONTEXT_PER_SEQUENCE` x `parallel`),
+    shared by the running sequences and up to `idle_sequences` finished ones kept for prefix
+    reuse (default `parallel`). Thread-safe: any thread may call `submit` / `complete`."""
 
-    def __init__(self, model_path: Path, threads: int, state_cache_bytes: int) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        threads: int,
+        parallel: int = 8,
+        kv_tokens: int | None = None,
+        idle_sequences: int | None = None,
+    ) -> None:
         self.model_path = model_path
         self.threads = threads
-        self.state_cache_bytes = state_cache_bytes
-        self._llama: Llama | None = None
+        self.parallel = parallel
+        self.kv_tokens = kv_tokens or CONTEXT_PER_SEQUENCE * parallel
+        self.idle_sequences = parallel if idle_sequences is None else idle_sequences
+        self._starting = threading.Lock()
+        self._model: LlamaModel | None = None
+        self._ctx: Any = None
+        self._loop: DecodeLoop | None = None
         self._formatter: Jinja2ChatFormatter | None = None
-        self._states = KVStateStore(state_cache_bytes)
         self._train_context = 0
-        self.last_reused_tokens = 0  # prompt tokens the last call did not have to evaluate
 
     @property
-    def context_size(self) -> int:
-        """The allocated context in tokens (0 before the model is loaded)."""
-        return self._llama.n_ctx() if self._llama is not None else 0
+    def evaluated_prompt_tokens(self) -> int:
+        """Prompt tokens llama.cpp has evaluated since the model was loaded (reused ones not counted)."""
+        return self._loop.evaluated_prompt_tokens if self._loop is not None else 0
 
-    def complete(
-        self, messages: list[Message], params: ChatParams, cancelled: threading.Event | None = None
-    ) -> tuple[str, Usage]:
-        """Format `messages` with the model's chat template and generate an answer; setting
-        `cancelled` (from any thread) ends the generation at its next token."""
-        stop_when = cancelled or threading.Event()
-        prompt = self.prompt_tokens(messages)
+    @property
+    def generated_tokens(self) -> int:
+        """Answer tokens sampled since the model was loaded."""
+        return self._loop.generated_tokens if self._loop is not None else 0
+
+    def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage]:
+        """One answer to `messages` (blocks until it is generated)."""
+        return self.complete_many(messages, [params])[0]
+
+    def complete_many(self, messages: list[Message], samples: list[ChatParams]) -> list[tuple[str, Usage]]:
+        """One answer per entry of `samples`, decoded together from one prompt evaluation."""
+        request = self.submit(self.prompt_tokens(messages), samples)
+        return usages(request, request.future.result())
+
+    def submit(self, prompt: list[int], samples: list[ChatParams]) -> DecodeRequest:
+        """Queue `prompt` (token ids) for `len(samples)` answers (at most `parallel`); the
+        request's future gets them. Raises `PermanentError` when the prompt cannot fit."""
+        if not 1 <= len(samples) <= self.parallel:
+            raise ValueError(f"a request asks 1 to {self.parallel} answers, not {len(samples)}")
+        loop = self._started()
+        room = min(self._train_context - len(prompt), (self.kv_tokens - len(prompt)) // len(samples))
         if len(prompt) + 1 > self._train_context:
             raise PermanentError(
                 f"the prompt has {len(prompt)} tokens but {self.model_path.name} holds at most "
                 f"{self._train_context} (prompt plus answer); shorten the prompt"
             )
-        llama = self._with_context(len(prompt) + params.max_tokens)
-        self.last_reused_tokens = self._states.restore_longest_prefix(llama, prompt)
-        result = llama.create_completion(
-            prompt=prompt,
-            max_tokens=min(params.max_tokens, llama.n_ctx() - len(prompt)),
-            temperature=params.temperature,
-            top_p=1.0 if params.top_p is None else params.top_p,
-            seed=sampling_seed(params),
-            stop=list(params.stop) or None,
-            stopping_criteria=StoppingCriteriaList([lambda _tokens, _logits: stop_when.is_set()]),
-        )
-        self._states.save(llama)
-        assert isinstance(result, dict)  # not a stream: no `stream=True` above
-        usage = result["usage"]
-        log.debug("prompt of %d tokens, %d reused", usage["prompt_tokens"], self.last_reused_tokens)
-        text = result["choices"][0]["text"]
-        return text, Usage(prompt_tokens=usage["prompt_tokens"], completion_tokens=usage["completion_tokens"])
+        if room < 1:
+            raise PermanentError(
+                f"the prompt has {len(prompt)} tokens but the KV cache holds {self.kv_tokens} tokens "
+                f"for {len(samples)} answers; shorten the prompt or enlarge the cache"
+            )
+        specs = [
+            SampleSpec(
+                temperature=params.temperature,
+                top_p=1.0 if params.top_p is None else params.top_p,
+                seed=sampling_seed(params),
+                max_tokens=min(params.max_tokens, room),
+                stop=params.stop,
+            )
+            for params in samples
+        ]
+        request = DecodeRequest(prompt, specs)
+        loop.submit(request)
+        return request
 
     def prompt_tokens(self, messages: list[Message]) -> list[int]:
         """The token ids of `messages` rendered by the model's own chat template."""
-        llama = self._loaded()
-        assert self._formatter is not None
+        self._started()
+        assert self._model is not None and self._formatter is not None
         turns: list[Any] = [{"role": m.role, "content": m.content} for m in messages]
         rendered = self._formatter(messages=turns)
-        return llama.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
+        return self._model.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
 
-    def _loaded(self) -> Llama:
-        if self._llama is None:
-            self._load(MIN_CONTEXT)
-        assert self._llama is not None
-        return self._llama
+    def _started(self) -> DecodeLoop:
+        with self._starting:
+            if self._loop is None:
+                self._load()
+            assert self._loop is not None
+            return self._loop
 
-    def _with_context(self, needed: int) -> Llama:
-        llama = self._loaded()
-        size = context_size_for(needed, llama.n_ctx(), self._train_context)
-        if size != llama.n_ctx():
-            log.info("growing the context of %s to %d tokens", self.model_path.name, size)
-            self._load(size)
-        return self._loaded()
-
-    def _load(self, context: int) -> None:
-        self.close()
+    def _load(self) -> None:
+        llama_cpp.llama_backend_init()
         try:
-            llama = Llama(
-                model_path=str(self.model_path),
-                n_ctx=context,
-                n_threads=self.threads,
-                n_threads_batch=self.threads,
-                verbose=False,
+            model = LlamaModel(
+                path_model=str(self.model_path), params=llama_cpp.llama_model_default_params(), verbose=False
             )
         except ValueError as err:
             raise PermanentError(f"cannot load {self.model_path} as a GGUF model ({err})") from err
-        template = llama.metadata.get("tokenizer.chat_template")
+        metadata = model.metadata()
+        template = metadata.get("tokenizer.chat_template")
         if not template:
-            llama.close()
+            model.close()
             raise PermanentError(f"{self.model_path.name} has no chat template in its GGUF metadata")
         self._formatter = Jinja2ChatFormatter(
             template=template,
-            eos_token=_token_text(llama, llama.token_eos()),
-            bos_token=_token_text(llama, llama.token_bos()),
-            stop_token_ids=[llama.token_eos()],
+            eos_token=_token_text(model, model.token_eos()),
+            bos_token=_token_text(model, model.token_bos()),
+            stop_token_ids=[model.token_eos()],
         )
-        architecture = llama.metadata.get("general.architecture", "")
-        self._train_context = int(llama.metadata.get(f"{architecture}.context_length", context))
-        self._llama = llama
+        self._train_context = model.n_ctx_train()
+        n_seq = self.parallel + self.idle_sequences
+        params = llama_cpp.llama_context_default_params()
+        params.n_ctx = self.kv_tokens
+        params.n_batch = params.n_ubatch = N_BATCH
+        params.n_seq_max = n_seq
+        params.kv_unified = True  # one cache for all sequences: copying a prefix shares its cells
+        params.n_threads = params.n_threads_batch = self.threads
+        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED  # as `llama_cpp.Llama` by default
+        ctx = llama_cpp.llama_init_from_model(model.model, params)
+        if ctx is None:
+            model.close()
+            raise PermanentError(f"llama.cpp could not create a context of {self.kv_tokens} tokens")
+        log.info(
+            "llama.cpp KV cache: %d tokens (%.0f MB), up to %d sequences decoded together, %d kept for reuse",
+            self.kv_tokens,
+            self.kv_tokens * kv_bytes_per_token(model) / 2**20,
+            self.parallel,
+            self.idle_sequences,
+        )
+        self._model, self._ctx = model, ctx
+        self._loop = DecodeLoop(ctx, model.vocab, SlotTable(n_seq, self.kv_tokens, self.parallel), N_BATCH)
 
     def close(self) -> None:
-        """Free the model and its saved states (they only fit the context they came from)."""
-        if self._llama is not None:
-            self._llama.close()
-            self._llama = None
-        self._states = KVStateStore(self.state_cache_bytes)
+        """Stop the decode loop (requests in flight fail), then free the context and the model."""
+        with self._starting:
+            if self._loop is not None:
+                self._loop.stop()
+                self._loop = None
+            if self._ctx is not None:
+                llama_cpp.llama_free(self._ctx)
+                self._ctx = None
+            if self._model is not None:
+                self._model.close()
+                self._model = None
 
 
-def _token_text(llama: Llama, token: int) -> str:
-    return "" if token < 0 else llama.detokenize([token], special=True).decode("utf-8", errors="replace")
+def usages(request: DecodeRequest, answers: list[Answer]) -> list[tuple[str, Usage]]:
+    """Each answer with its usage: the prompt's tokens on the first answer only (they were
+    evaluated once for all, as `Provider.complete_many` reports a shared prompt), its own
+    generated tokens on each."""
+    return [
+        (
+            answer.text,
+            Usage(prompt_tokens=len(request.prompt) if i == 0 else 0, completion_tokens=answer.completion_tokens),
+        )
+        for i, answer in enumerate(answers)
+    ]
+
+
+def _token_text(model: LlamaModel, token: int) -> str:
+    return "" if token < 0 else model.detokenize([token], special=True).decode("utf-8", errors="replace")

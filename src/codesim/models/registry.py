@@ -77,5 +77,6 @@ def known_model(name: str) -> KnownModel:
     except KeyError:
         choices = ", ".join(KNOWN_MODELS)
         raise UsageError(
-            f"unknown local model '{name}'; known models: {choices} (or pass --model-path FILE.gguf)"
+            f"unknown local model '{name}'; known models: {choices} (or pass {{model_path}} FILE.gguf)",
+            settings=("model_path",),
         ) from None

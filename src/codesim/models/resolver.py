@@ -52,5 +52,6 @@ def pulled_model_file(model: KnownModel) -> Path:
         return model_file(model)
     raise ModelNotPulled(
         f"local model '{model.name}' is not pulled yet ({model.size / 1e6:.0f} MB): run `{pull_command(model)}` "
-        f"(or set {AUTO_PULL_ENV}=1 to pull on first use, or pass --model-path FILE.gguf)"
+        f"(or set {AUTO_PULL_ENV}=1 to pull on first use, or pass {{model_path}} FILE.gguf)",
+        settings=("model_path",),
     )

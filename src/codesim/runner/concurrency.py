@@ -27,7 +27,7 @@ def task_concurrency(concurrency: int | None, llm_concurrency: int | None) -> in
 def with_llm_concurrency(model_config: ModelConfig, concurrency: int) -> ModelConfig:
     """Without a number of calls in flight, a remote provider gets at least `concurrency`
     (its default cap would otherwise throttle a wider run); a provider with its own fixed
-    default (local: one call at a time) keeps it."""
+    default (local: as many calls as its engine decodes together) keeps it."""
     if model_config.max_concurrency is not None or default_concurrency(model_config.provider) is not None:
         return model_config
     return dataclasses.replace(model_config, max_concurrency=max(DEFAULT_REMOTE_CONCURRENCY, concurrency))

@@ -20,7 +20,7 @@ from codesim.runner.backends.local import LocalBackend
 from codesim.runner.config import RunConfig, check_resumable
 from codesim.runner.engine import RunLoop, SampleRunner, StopReason, WorkItem
 from codesim.runner.meter import UsageMeter
-from codesim.runner.progress import RunProgress
+from codesim.runner.progress import ProgressBoard, RunProgress
 from codesim.runner.records import STATUS_ERROR
 from codesim.runner.store import RunDirectory, earlier_wall_seconds, sample_key
 from codesim.runner.summary import build_summary
@@ -122,9 +122,11 @@ async def execute_backend_run(
     *,
     stop_after_errors: int = 3,
     console: Console | None = None,
+    board: ProgressBoard | None = None,
 ) -> RunOutcome:
     """Run the samples of `problems` not yet in the run directory (opened with
-    `open_run_directory`) on `backend`, then write summary.json."""
+    `open_run_directory`) on `backend`, then write summary.json. Progress goes to `console`, or
+    to a row of `board` (several runs of one command) when given."""
     started, started_at = time.monotonic(), round(time.time(), 3)
     selected = {(p.task_id, s) for p in problems for s in range(config.samples)}
     loaded = run_dir.results.load()
@@ -134,7 +136,8 @@ async def execute_backend_run(
     todo = [WorkItem(p, s) for p in problems for s in range(config.samples) if (p.task_id, s) not in finished]
 
     meter = UsageMeter(config.budget_tokens)
-    progress = RunProgress(len(selected), list(finished.values()), meter, console)
+    label = f"{config.strategy} on {config.model_name}"
+    progress = RunProgress(len(selected), list(finished.values()), meter, console, board=board, label=label)
     answered = asyncio.Event()  # set by the provider's first answer: the other samples may start
 
     def usage_changed() -> None:

@@ -117,7 +117,7 @@ class ResultsFile:
 
 
 class RunDirectory:
-    """The --out directory, held under an exclusive lock while a run uses it."""
+    """A run's directory, held under an exclusive lock while a run uses it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -134,7 +134,9 @@ class RunDirectory:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise UsageError(f"another 'codesim run' is using {self.path}; wait for it or use another --out") from None
+            raise UsageError(
+                f"another 'codesim run' is using {self.path}; wait for it or use another {{out}}", settings=("out",)
+            ) from None
         except ImportError:  # no fcntl (Windows): run without the lock
             pass
         self._lock_fd = fd
@@ -156,7 +158,9 @@ class RunDirectory:
         if config_path.exists():
             return read_json_object(config_path)
         if self.results.path.exists() and self.results.path.stat().st_size:
-            raise UsageError(f"{self.path} has a {RESULTS_FILE} but no {CONFIG_FILE}; use another --out")
+            raise UsageError(
+                f"{self.path} has a {RESULTS_FILE} but no {CONFIG_FILE}; use another {{out}}", settings=("out",)
+            )
         return None
 
     def write_config(self, config: dict[str, Any]) -> None:

@@ -63,7 +63,7 @@ def load_extra_tests(path: Path, kind: ProblemKind) -> list[TestCase]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
-        raise UsageError(f"cannot read --tests file {path}: {err.strerror or err}") from None
+        raise UsageError(f"cannot read {{tests}} file {path}: {err.strerror or err}", settings=("tests",)) from None
     if kind is ProblemKind.STDIO:
         tests = io_tests_from_jsonl(text, str(path))
         expected = 'JSON lines {"input": ..., "output": ...}'
@@ -71,5 +71,5 @@ def load_extra_tests(path: Path, kind: ProblemKind) -> list[TestCase]:
         tests = assert_tests_from_python(text, str(path))
         expected = "top-level assert statements"
     if not tests:
-        raise UsageError(f"--tests file {path} holds no tests (expected {expected})")
+        raise UsageError(f"{{tests}} file {path} holds no tests (expected {expected})", settings=("tests",))
     return tests

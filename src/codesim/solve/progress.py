@@ -16,7 +16,7 @@ import sys
 from typing import Any, TextIO
 
 from codesim.problems import ProblemKind, PublicProblem
-from codesim.strategies.base import StrategyResult, TraceStep
+from codesim.strategies.base import TraceStep
 
 _SHOWN_CHARS = 70
 
@@ -108,15 +108,15 @@ class StderrProgress:
         self._write(f"{label}{step.stage}: {usage}" + (f"; {step.note}" if step.note else ""))
         self._last = (step, step.note)
 
-    def finished(self, result: StrategyResult, n_tests: int) -> None:
+    def finished(self, code: str, visible_passed: bool, outcome: str, n_tests: int) -> None:
         """The closing line: whether the printed code passes the visible tests."""
         self._flush_note()
-        if not result.code:
-            self._write(f"codesim: no code was produced ({result.outcome})")
+        if not code:
+            self._write(f"codesim: no code was produced ({outcome})")
         elif n_tests == 0:
             self._write("codesim: done; the code is NOT verified: there are no tests")
-        elif result.visible_passed:
+        elif visible_passed:
             every = "the" if n_tests == 1 else "all"
-            self._write(f"codesim: the code passes {every} {_tests(n_tests)} ({result.outcome})")
+            self._write(f"codesim: the code passes {every} {_tests(n_tests)} ({outcome})")
         else:
-            self._write(f"codesim: the code does NOT pass the visible tests ({result.outcome}); printing the last code")
+            self._write(f"codesim: the code does NOT pass the visible tests ({outcome}); printing the last code")

@@ -2,7 +2,8 @@
 
 1. `candidate`: n direct answers to one prompt (the first at the model's own temperature,
    greedy by default; the others sampled, asked at once). Each distinct code runs on the
-   visible tests.
+   visible tests. When none passes, `more_candidates` more samples are asked at once and
+   tested the same way (a larger n only where the first n were not enough).
 2. Selection among the codes that pass (all codes when the problem shows no visible tests):
    the largest group that agrees on probe inputs (`probe_inputs` stage: inputs written by the
    model, plus mutations of the visible tests' arguments), ties to the earliest candidate; the
@@ -14,7 +15,7 @@
    Rounds stop at the first pass or when the task's budget is spent; then the code that passed
    the most visible tests is returned.
 
-`sample-filter` is this strategy with agreement and escalation off: the first candidate that
+`sample-filter` is this strategy with agreement, more candidates and escalation off: the first candidate that
 passes the visible tests (greedy first), else the greedy one.
 """
 
@@ -78,6 +79,8 @@ class CodeSimAdaptive(SessionStrategy):
         tried: dict[int, Candidate] = {}
         try:
             passing = await self._candidates(session, tried)
+            if not passing and self.options.more_candidates:
+                passing = await self._more_candidates(session, tried)
             if not passing and self.options.escalate:
                 passing = await self._escalate(session, tried)
         except BudgetExhausted as stop:
@@ -93,26 +96,45 @@ class CodeSimAdaptive(SessionStrategy):
     async def _candidates(self, session: TaskSession, tried: dict[int, Candidate]) -> list[Candidate]:
         """Stage 1: the direct candidates, tested; those that pass."""
         options = self.options
-        sampled_temperature = max(session.model.params.temperature, options.sample_temperature)
         greedy_call = session.ask("candidate", "direct", attempt={"candidate": 1}, max_tokens=options.answer_max_tokens)
         calls: list[Awaitable[TraceStep | list[TraceStep]]] = [greedy_call]
         if options.candidates > 1:
-            calls.append(
-                session.ask_many(
-                    "candidate",
-                    "direct",
-                    options.candidates - 1,
-                    first_index=session.sample_index * SAMPLE_STRIDE + 1,
-                    attempt_key="candidate",
-                    temperature=sampled_temperature,
-                    max_tokens=options.answer_max_tokens,
-                )
-            )
+            calls.append(self._sampled(session, 2, options.candidates - 1))
         answered = await _side_by_side(calls)
         greedy = answered[0] if isinstance(answered[0], TraceStep) else None
         sampled = answered[1] if len(answered) > 1 and isinstance(answered[1], list) else []
-        for number, step in enumerate(sampled, 2):
+        return await self._test_answers(session, greedy, sampled, tried)
+
+    async def _more_candidates(self, session: TaskSession, tried: dict[int, Candidate]) -> list[Candidate]:
+        """Stage 1b, when none of the first candidates passes: `more_candidates` more sampled
+        ones (candidates n + 1, ...: the same requests a larger n would have made), tested."""
+        count = self.options.more_candidates
+        sampled = await self._sampled(session, self.options.candidates + 1, count)
+        if sampled:
+            add_note(sampled[0], f"none of the first {self.options.candidates} candidates passed: {count} more")
+        return await self._test_answers(session, None, sampled, tried)
+
+    async def _sampled(self, session: TaskSession, first_number: int, count: int) -> list[TraceStep]:
+        """`count` sampled direct answers asked at once, numbered from candidate `first_number`
+        (sample index `first_number - 1` within the task sample's stride)."""
+        options = self.options
+        steps = await session.ask_many(
+            "candidate",
+            "direct",
+            count,
+            first_index=session.sample_index * SAMPLE_STRIDE + first_number - 1,
+            attempt_key="candidate",
+            temperature=max(session.model.params.temperature, options.sample_temperature),
+            max_tokens=options.answer_max_tokens,
+        )
+        for number, step in enumerate(steps, first_number):
             step.attempt = {"candidate": number}
+        return steps
+
+    async def _test_answers(
+        self, session: TaskSession, greedy: TraceStep | None, sampled: list[TraceStep], tried: dict[int, Candidate]
+    ) -> list[Candidate]:
+        """The codes in the candidates' answers, run on the visible tests; those that pass."""
         steps = ([greedy] if greedy is not None else []) + sampled
         codes = [(session.code_in(step.response), step) for step in steps]
         for code, step in codes:

@@ -1,8 +1,9 @@
 """Per-task budgets, so one failing task cannot eat a run.
 
-The budget holds for every strategy, built-in or not: `solve_within_budget` hands the strategy
-a `BudgetedChatModel`, which refuses a model call the budget no longer allows, so a strategy
-that calls the model directly (without a `TaskSession`) is held to it too.
+One mechanism holds the budget for every strategy, built-in or not: the strategy's model is a
+`BudgetedChatModel`, which counts each call when it starts (so calls started side by side
+cannot overshoot) and refuses a call the budget no longer allows. `solve_within_budget` hands
+it to any strategy; a `SessionStrategy` called directly wraps its model itself (`held_to`).
 """
 
 from __future__ import annotations
@@ -47,20 +48,14 @@ class TaskBudget:
         )
 
     @property
+    def limits(self) -> tuple[int | None, int | None, float | None]:
+        """(max_calls, max_tokens, max_seconds)."""
+        return self.max_calls, self.max_tokens, self.max_seconds
+
+    @property
     def unlimited(self) -> bool:
         """True when no limit is set."""
-        return self.max_calls is None and self.max_tokens is None and self.max_seconds is None
-
-    def calls_left(self, trace: Trace, in_flight: int = 0) -> int | None:
-        """How many more LLM calls the call budget allows (None: unlimited), counting the
-        `in_flight` calls already started but not yet in the trace."""
-        return None if self.max_calls is None else max(0, self.max_calls - trace.llm_calls - in_flight)
-
-    def check(self, trace: Trace, in_flight: int = 0) -> None:
-        """Raise `BudgetExhausted` if another LLM call would go over a budget, given the calls
-        recorded in `trace` (`in_flight`: calls of this task started side by side and not yet
-        recorded)."""
-        self.check_usage(trace.llm_calls + in_flight, trace.prompt_tokens + trace.completion_tokens)
+        return self.limits == (None, None, None)
 
     def check_usage(self, calls: int, tokens: int) -> None:
         """Raise `BudgetExhausted` if another LLM call after `calls` calls (started or done)
@@ -106,13 +101,22 @@ class BudgetedChatModel(ChatModel):
 
     async def chat_many(self, messages: list[Message], n: int, **overrides: Any) -> list[ChatResult]:
         """`inner.chat_many` (n calls), if the budget allows another call; fewer than `n`
-        answers when the call budget has less room left (as `TaskSession.ask_many` does)."""
+        answers when the call budget has less room left."""
         results = await self.inner.chat_many(messages, self._start(n), **overrides)
         self._count_tokens(results)
         return results
 
     async def aclose(self) -> None:
         """Nothing to release: `inner` belongs to the caller."""
+
+
+def held_to(model: ChatModel, budget: TaskBudget) -> ChatModel:
+    """`model` held to `budget`: as it is when the budget is unlimited or `model` already holds
+    these limits (`solve_within_budget` applied the strategy's budget), else wrapped (inside
+    another budget, whichever is spent first stops the calls)."""
+    if budget.unlimited or (isinstance(model, BudgetedChatModel) and model.budget.limits == budget.limits):
+        return model
+    return BudgetedChatModel(model, budget)
 
 
 def _takes_trace(strategy: Strategy) -> bool:
@@ -134,8 +138,7 @@ async def solve_within_budget(
     """`strategy.solve` held to the strategy's per-task budget (its options' `task_max_*`),
     whatever the strategy does. A strategy that lets `BudgetExhausted` escape ends with no
     code (outcome `no_code`) and the trace it recorded into `trace`, the reason in `note`."""
-    budget = TaskBudget.from_options(getattr(strategy, "options", None))
-    guarded = model if budget.unlimited else BudgetedChatModel(model, budget)
+    guarded = held_to(model, TaskBudget.from_options(getattr(strategy, "options", None)))
     trace = trace if trace is not None else Trace()
     extra: dict[str, Any] = {"trace": trace} if _takes_trace(strategy) else {}
     try:

@@ -100,13 +100,15 @@ class AdaptiveOptions(StrategyOptions):
     """CodeSIM-Adaptive (and `sample-filter`, which is it without agreement and escalation).
 
     Stage 1 asks for `candidates` direct answers to one prompt: the first at the model's own
-    temperature (greedy by default), the others at `sample_temperature`. Stage 2 (escalation)
-    runs only when none passes the visible tests: `escalation_rounds` rounds of `plans` plans
+    temperature (greedy by default), the others at `sample_temperature`; when none passes the
+    visible tests, `more_candidates` more are sampled. Stage 2 (escalation) runs only when still
+    none passes: `escalation_rounds` rounds of `plans` plans
     sampled at once (with the failed candidates in the prompt), their code, and up to
     `debug_rounds` debugging rounds for the `debug_candidates` best failing codes, each fed by
     a real execution trace of the failing test."""
 
     candidates: int = _at_least(1, 4)
+    more_candidates: int = _at_least(0, 4)  # sampled when none of the first `candidates` passes (0 = none)
     sample_temperature: float = _at_least(0.0, 0.8)
     agreement: bool = True  # choose among passing candidates by agreement on probe inputs
     probe_inputs: int = _at_least(0, 6)  # inputs asked of the model for agreement (0 = mutations only)

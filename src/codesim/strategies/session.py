@@ -15,7 +15,7 @@ from codesim.llm.base import Message
 from codesim.llm.chat import ChatModel
 from codesim.problems import PublicProblem, TestCase
 from codesim.strategies.base import StrategyResult, Trace, TraceStep, VisibleTestRunner, prompt_text, traced_chat
-from codesim.strategies.budget import BudgetExhausted, TaskBudget
+from codesim.strategies.budget import BudgetExhausted, TaskBudget, held_to
 from codesim.strategies.options import StrategyOptions
 from codesim.strategies.outcomes import NO_CODE, UNSOLVED
 from codesim.strategies.prompts import problem_block, problem_context, render, system_message
@@ -41,8 +41,9 @@ def _plain(value: Any) -> Any:
 
 class TaskSession:
     """One task sample: builds the messages (system message, then the problem block, then the
-    stage's instructions), records every call and test run in the trace, enforces the budget
-    and numbers the distinct codes."""
+    stage's instructions), records every call and test run in the trace and numbers the
+    distinct codes. The budget is the model's (a `BudgetedChatModel`): a call it refuses
+    raises `BudgetExhausted`."""
 
     def __init__(
         self,
@@ -51,20 +52,17 @@ class TaskSession:
         run_visible: VisibleTestRunner,
         *,
         sample_index: int,
-        budget: TaskBudget,
         trace: Trace | None = None,
     ) -> None:
         self.problem = problem
         self.model = model
         self.run_visible = run_visible
         self.sample_index = sample_index
-        self.budget = budget
         self.trace = trace if trace is not None else Trace()
         self.extra_tests: tuple[TestCase, ...] = ()
         self.last_code: str | None = None
         self._codes: dict[str, int] = {}  # normalised code -> its number (1-based)
         self._reports: dict[int, TestReport] = {}
-        self._in_flight = 0  # LLM calls started side by side and not yet in the trace
         self._system = system_message()
         self._set_problem(problem)
 
@@ -113,17 +111,10 @@ class TaskSession:
         batched request where the provider can), each recorded as its own `stage` step with
         its own usage and `attempt_key` numbered 1..n. Fewer than `n` when the call budget
         has less room left."""
-        self.budget.check(self.trace, self._in_flight)
-        room = self.budget.calls_left(self.trace, self._in_flight)
-        n = n if room is None else min(n, room)
         messages = self.messages(template, **context)
         overrides = self._overrides(temperature, first_index, max_tokens)
         started = time.monotonic()
-        self._in_flight += n
-        try:
-            results = await self.model.chat_many(messages, n, **overrides)
-        finally:
-            self._in_flight -= n
+        results = await self.model.chat_many(messages, n, **overrides)
         seconds = time.monotonic() - started
         prompt = prompt_text(messages)
         return [
@@ -142,12 +133,7 @@ class TaskSession:
     async def _call(
         self, stage: str, messages: list[Message], attempt: dict[str, int] | None, overrides: dict[str, Any]
     ) -> TraceStep:
-        self.budget.check(self.trace, self._in_flight)
-        self._in_flight += 1
-        try:
-            return await traced_chat(self.model, self.trace, stage, messages, attempt=attempt, **overrides)
-        finally:
-            self._in_flight -= 1
+        return await traced_chat(self.model, self.trace, stage, messages, attempt=attempt, **overrides)
 
     async def ask_for_code(
         self,
@@ -284,15 +270,9 @@ class SessionStrategy(abc.ABC):
         trace: Trace | None = None,
     ) -> StrategyResult:
         """Produce the final code for `problem` (see `codesim.strategies.outcomes`), recording
-        steps into `trace` (a new one if None)."""
-        session = TaskSession(
-            problem,
-            model,
-            run_visible,
-            sample_index=sample_index,
-            budget=TaskBudget.from_options(self.options),
-            trace=trace,
-        )
+        steps into `trace` (a new one if None), within the options' per-task budget."""
+        guarded = held_to(model, TaskBudget.from_options(self.options))
+        session = TaskSession(problem, guarded, run_visible, sample_index=sample_index, trace=trace)
         try:
             return await self.run(session)
         except BudgetExhausted as stop:

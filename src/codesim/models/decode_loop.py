@@ -1,0 +1,275 @@
+"""One thread that owns a llama.cpp context and decodes every request in flight together.
+
+Each step builds one `llama_batch`: the next token of every generating sequence, then chunks
+of the prompts still being read, up to `n_batch` tokens. New requests join between steps
+(continuous batching); a sequence leaves as soon as it ends (end of generation, a stop string,
+`max_tokens`, or its request cancelled) and stays in the cache as an idle sequence that a later
+prompt with the same prefix starts from. The n answers of one request share one prompt
+evaluation: the prompt is read into the first sequence and copied (`llama_memory_seq_cp`,
+metadata only in a unified KV cache) to the others before they sample.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+import llama_cpp
+
+from codesim.models.kv_slots import SlotTable
+from codesim.models.sampling import AnswerText, Sampler, SampleSpec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One sequence's text and the tokens it generated (end-of-generation not counted)."""
+
+    text: str
+    completion_tokens: int
+
+
+class EngineStopped(RuntimeError):
+    """The decode loop stopped (closed, or llama.cpp failed) before the request was answered."""
+
+
+class DecodeRequest:
+    """A prompt (token ids) and one `SampleSpec` per answer wanted. `future` gets the answers
+    in order; setting `cancelled` ends every sequence at the next step, and the future then
+    gets what was generated so far."""
+
+    def __init__(self, prompt: list[int], samples: list[SampleSpec]) -> None:
+        self.prompt = prompt
+        self.samples = samples
+        self.future: Future[list[Answer]] = Future()
+        self.cancelled = threading.Event()
+        self.reused_tokens = 0  # prompt tokens found in the cache, set when the request starts
+        self._answers: list[Answer | None] = [None] * len(samples)
+
+    def settle(self, index: int, answer: Answer) -> None:
+        self._answers[index] = answer
+        if all(a is not None for a in self._answers) and not self.future.done():
+            self.future.set_result([a for a in self._answers if a is not None])
+
+
+@dataclass
+class Sequence:
+    """One answer being produced in llama.cpp sequence `seq_id`."""
+
+    seq_id: int
+    request: DecodeRequest
+    index: int
+    sampler: Sampler
+    text: AnswerText
+    kv_tokens: list[int]  # the tokens this sequence holds in the cache, in position order
+    to_feed: list[int]  # the next tokens to decode: the unread prompt, or the last sampled token
+    reading_prompt: bool
+    generated: int = 0
+    followers: list[Sequence] = field(default_factory=list)  # the request's other answers
+
+
+class DecodeLoop:
+    """The decode thread of one llama.cpp context (created with `n_seq_max >= slots.n_seq`
+    and a unified KV cache of `slots.capacity` cells)."""
+
+    def __init__(self, ctx: llama_cpp.llama_context_p, vocab: llama_cpp.llama_vocab_p, slots: SlotTable, n_batch: int):
+        self._ctx = ctx
+        self._vocab = vocab
+        self._memory = llama_cpp.llama_get_memory(ctx)
+        self._slots = slots
+        self._n_batch = n_batch
+        self._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
+        self._piece = ctypes.create_string_buffer(256)
+        self._inbox: queue.SimpleQueue[DecodeRequest | None] = queue.SimpleQueue()
+        self._pending: list[DecodeRequest] = []
+        self._running: list[Sequence] = []
+        self._stopping = False
+        self._submitting = threading.Lock()
+        self.evaluated_prompt_tokens = 0  # every prompt token decoded so far
+        self.generated_tokens = 0  # every answer token sampled so far
+        self._thread = threading.Thread(target=self._run, name="llama-decode", daemon=True)
+        self._thread.start()
+
+    def submit(self, request: DecodeRequest) -> None:
+        """Queue `request`; it joins the running sequences at the next step."""
+        with self._submitting:
+            if self._stopping:
+                raise EngineStopped("the model was closed")
+            self._inbox.put(request)
+
+    def stop(self) -> None:
+        """End every request (their futures get `EngineStopped`) and wait for the thread, so
+        the context can be freed safely afterwards."""
+        with self._submitting:
+            self._stopping = True
+            self._inbox.put(None)
+        self._thread.join()
+        llama_cpp.llama_batch_free(self._batch)
+
+    # --- the thread ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            self._receive(block=not self._running)
+            if self._stopping:
+                break
+            try:
+                self._admit()
+                self._step()
+            except Exception as err:  # a failed decode fails the requests in flight, not the loop
+                log.exception("llama.cpp decode step failed")
+                self._fail_all(EngineStopped(f"llama.cpp failed: {err}"))
+        self._receive(block=False)
+        self._fail_all(EngineStopped("the model was closed"))
+
+    def _receive(self, block: bool) -> None:
+        try:
+            item = self._inbox.get(block=block)
+            while True:
+                if item is not None:
+                    self._pending.append(item)
+                item = self._inbox.get_nowait()
+        except queue.Empty:
+            return
+
+    def _admit(self) -> None:
+        self._end_cancelled()
+        while self._pending:
+            request = self._pending[0]
+            reservations = [spec.max_tokens for spec in request.samples]
+            reservations[0] += len(request.prompt)  # the followers share the leader's prompt cells
+            admission = self._slots.admit(request.prompt, reservations)
+            if admission is None:
+                return
+            self._pending.pop(0)
+            for seq in admission.evicted:
+                if seq != admission.source:
+                    llama_cpp.llama_memory_seq_rm(self._memory, seq, -1, -1)
+            leader_id = admission.seq_ids[0]
+            if admission.source == leader_id:  # the source itself was evicted for this request
+                llama_cpp.llama_memory_seq_rm(self._memory, leader_id, admission.shared, -1)
+            elif admission.source is not None:
+                llama_cpp.llama_memory_seq_cp(self._memory, admission.source, leader_id, 0, admission.shared)
+                if admission.source in admission.evicted:
+                    llama_cpp.llama_memory_seq_rm(self._memory, admission.source, -1, -1)
+            request.reused_tokens = admission.shared
+            sequences = [
+                Sequence(seq_id, request, i, Sampler(spec), AnswerText(spec.stop), [], [], reading_prompt=False)
+                for i, (seq_id, spec) in enumerate(zip(admission.seq_ids, request.samples, strict=True))
+            ]
+            leader = sequences[0]
+            leader.kv_tokens = request.prompt[: admission.shared]
+            leader.to_feed = request.prompt[admission.shared :]
+            leader.reading_prompt = True
+            leader.followers = sequences[1:]
+            self._running.append(leader)
+
+    def _end_cancelled(self) -> None:
+        for request in [r for r in self._pending if r.cancelled.is_set()]:
+            self._pending.remove(request)
+            request.future.set_result([Answer("", 0) for _ in request.samples])
+        for sequence in [s for s in self._running if s.request.cancelled.is_set()]:
+            self._finish(sequence)
+
+    def _step(self) -> None:
+        if not self._running:
+            return
+        generating = [s for s in self._running if not s.reading_prompt]
+        reading = [s for s in self._running if s.reading_prompt]
+        entries: list[tuple[Sequence, int, bool]] = [(s, s.to_feed[0], True) for s in generating]
+        for sequence in reading:
+            take = min(self._n_batch - len(entries), len(sequence.to_feed))
+            if take <= 0:
+                break
+            last = take == len(sequence.to_feed)  # the prompt's last token: its logits are sampled
+            entries += [(sequence, token, last and j == take - 1) for j, token in enumerate(sequence.to_feed[:take])]
+            sequence.to_feed = sequence.to_feed[take:]
+        for sequence in generating:
+            sequence.to_feed = []
+        self._decode(entries)
+        for output, (sequence, _, wants_logits) in enumerate(entries):
+            if not wants_logits:
+                continue
+            if sequence.reading_prompt:
+                self._start_answers(sequence, output)
+            else:
+                self._advance(sequence, output)
+
+    def _decode(self, entries: list[tuple[Sequence, int, bool]]) -> None:
+        batch = self._batch
+        batch.n_tokens = len(entries)
+        for i, (sequence, token, wants_logits) in enumerate(entries):
+            batch.token[i] = token
+            batch.pos[i] = len(sequence.kv_tokens)
+            batch.n_seq_id[i] = 1
+            batch.seq_id[i][0] = sequence.seq_id
+            batch.logits[i] = wants_logits
+            sequence.kv_tokens.append(token)
+        status = llama_cpp.llama_decode(self._ctx, batch)
+        if status != 0:
+            raise RuntimeError(f"llama_decode returned {status} for a batch of {len(entries)} tokens")
+        self.evaluated_prompt_tokens += sum(1 for sequence, _, _ in entries if sequence.reading_prompt)
+
+    def _start_answers(self, leader: Sequence, output: int) -> None:
+        """The prompt is read: copy it to the request's other sequences; all sample from its
+        last token's logits."""
+        leader.reading_prompt = False
+        for follower in leader.followers:
+            llama_cpp.llama_memory_seq_cp(self._memory, leader.seq_id, follower.seq_id, -1, -1)
+            follower.kv_tokens = list(leader.kv_tokens)
+            self._running.append(follower)
+        group = [leader, *leader.followers]
+        leader.followers = []
+        for sequence in group:
+            self._advance(sequence, output)
+
+    def _advance(self, sequence: Sequence, output: int) -> None:
+        token = sequence.sampler.sample(self._ctx, output)
+        if llama_cpp.llama_vocab_is_eog(self._vocab, token):
+            self._finish(sequence)
+            return
+        sequence.generated += 1
+        self.generated_tokens += 1
+        stopped = sequence.text.add(self._token_bytes(token))
+        if stopped or sequence.generated >= sequence.request.samples[sequence.index].max_tokens:
+            self._finish(sequence)
+        else:
+            sequence.to_feed = [token]
+
+    def _finish(self, sequence: Sequence) -> None:
+        """End `sequence`: it answers, leaves the batch and stays cached as an idle sequence."""
+        self._running.remove(sequence)
+        for follower in sequence.followers:  # cancelled before the prompt was read
+            self._slots.forget(follower.seq_id)
+            follower.sampler.free()
+            sequence.request.settle(follower.index, Answer("", 0))
+        sequence.sampler.free()
+        for redundant in self._slots.release(sequence.seq_id, sequence.kv_tokens):
+            llama_cpp.llama_memory_seq_rm(self._memory, redundant, -1, -1)
+        sequence.request.settle(sequence.index, Answer(sequence.text.text, sequence.generated))
+
+    def _fail_all(self, error: Exception) -> None:
+        """Drop every request in flight with `error` and empty the cache."""
+        for request in self._pending + [s.request for s in self._running]:
+            if not request.future.done():
+                request.future.set_exception(error)
+        for sequence in self._running:
+            sequence.sampler.free()
+            for follower in sequence.followers:
+                follower.sampler.free()
+        self._pending, self._running = [], []
+        llama_cpp.llama_memory_clear(self._memory, True)
+        for seq in range(self._slots.n_seq):
+            self._slots.forget(seq)
+
+    def _token_bytes(self, token: int) -> bytes:
+        length = llama_cpp.llama_token_to_piece(self._vocab, token, self._piece, len(self._piece), 0, False)
+        if length < 0:  # a piece longer than the buffer: grow it once to the size asked
+            self._piece = ctypes.create_string_buffer(-length)
+            length = llama_cpp.llama_token_to_piece(self._vocab, token, self._piece, len(self._piece), 0, False)
+        return self._piece.raw[:length]
