@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cli_support import CODESIM, evaluate_args, last_json, run_codesim, write_jsonl
 
 import codesim
 from codesim.benchmarks.registry import DATASET_PLUGINS
@@ -98,6 +99,11 @@ def plugin_dir(tmp_path: Path) -> Path:
     return site
 
 
+def _codesim_with(site: Path, home: Path, *args: str, timeout_s: float = 300) -> subprocess.CompletedProcess[str]:
+    """`codesim ARGS` (a subprocess) where the packages in `site` are importable, as if installed."""
+    return run_codesim([*CODESIM, *args], home, timeout_s, PYTHONPATH=os.pathsep.join([str(SRC), str(site)]))
+
+
 def _summary(out: Path) -> tuple[dict, dict]:
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
@@ -106,10 +112,9 @@ def _summary(out: Path) -> tuple[dict, dict]:
 
 def test_cli_runs_a_plugin_strategy_provider_and_dataset(plugin_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "cli-run"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(plugin_dir)]), "CODESIM_HOME": str(tmp_path)}
-    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "demo-tasks", "--strategy", "demo-oneshot"]
+    argv = ["run", "--dataset", "demo-tasks", "--strategy", "demo-oneshot"]
     argv += ["--provider", "demo-echo", "--model", "echo-1", "--out", str(out)]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env)
+    done = _codesim_with(plugin_dir, tmp_path, *argv)
     assert done.returncode == 0, done.stderr
     summary, config = _summary(out)
     assert summary["pass@1"] == 1.0 and summary["n_tasks"] == 3
@@ -119,24 +124,9 @@ def test_cli_runs_a_plugin_strategy_provider_and_dataset(plugin_dir: Path, tmp_p
         "demo-echo",
         "echo-1",
     )
-    evaluated = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "codesim",
-            "evaluate",
-            "--dataset",
-            "demo-tasks",
-            "--samples",
-            str(out / "results.jsonl"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+    evaluated = _codesim_with(plugin_dir, tmp_path, *evaluate_args(out / "results.jsonl", dataset="demo-tasks"))
     assert evaluated.returncode == 0, evaluated.stderr
-    assert json.loads(evaluated.stdout.splitlines()[-1])["pass@1"] == 1.0
+    assert last_json(evaluated.stdout)["pass@1"] == 1.0
 
 
 def test_python_api_runs_the_plugin(plugin_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,9 +148,7 @@ def test_python_api_runs_the_plugin(plugin_dir: Path, tmp_path: Path, monkeypatc
 
 
 def test_an_unknown_name_lists_the_plugins_too(plugin_dir: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(plugin_dir)]), "CODESIM_HOME": str(tmp_path)}
-    argv = [sys.executable, "-m", "codesim", "run", "--dataset", "demo-tasks", "--strategy", "nope"]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+    done = _codesim_with(plugin_dir, tmp_path, "run", "--dataset", "demo-tasks", "--strategy", "nope", timeout_s=120)
     assert done.returncode == 2
     assert "unknown strategy 'nope'" in done.stderr and "demo-oneshot" in done.stderr
 
@@ -171,24 +159,10 @@ def test_a_broken_plugin_is_named_in_one_line_and_never_stops_a_built_in_name(tm
     info.mkdir(parents=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: codesim-broken-plugin\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text("[codesim.datasets]\nbroken-tasks = codesim_missing_module:load\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(site)]), "CODESIM_HOME": str(tmp_path)}
-    samples = tmp_path / "samples.jsonl"
-    samples.write_text(json.dumps({"task_id": "HumanEval/0", "completion": "    return False\n"}) + "\n")
-    broken = subprocess.run(
-        [sys.executable, "-m", "codesim", "evaluate", "--dataset", "broken-tasks", "--samples", str(samples)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    samples = write_jsonl(tmp_path / "samples.jsonl", [{"task_id": "HumanEval/0", "completion": "    return False\n"}])
+    broken = _codesim_with(site, tmp_path, *evaluate_args(samples, dataset="broken-tasks"), timeout_s=120)
     assert broken.returncode == 1
     assert broken.stderr.count("\n") == 1 and "dataset plugin 'broken-tasks'" in broken.stderr
     assert "No module named 'codesim_missing_module'" in broken.stderr
-    built_in = subprocess.run(
-        [sys.executable, "-m", "codesim", "evaluate", "--dataset", "humaneval", "--samples", str(samples)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+    built_in = _codesim_with(site, tmp_path, *evaluate_args(samples))
     assert built_in.returncode == 0, built_in.stderr

@@ -3,25 +3,20 @@ one pass gives the verdict on the base tests and on base + plus tests, per sampl
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import pytest
 from bench_paths import FIXTURES
-from test_evaluate_command import run_evaluate, write_samples
+from cli_support import read_jsonl, write_jsonl
 
 # add_two's base inputs are small; its plus inputs (EvalPlus) and ET asserts use larger numbers.
 SMALL_ONLY = "def add_two(a, b):\n    return a + b if abs(a) < 50 else 0\n"
 RIGHT = "def add_two(a, b):\n    return a + b\n"
 WRONG = "def add_two(a, b):\n    return a - b\n"
+PLUS = FIXTURES / "HumanEvalPlus.jsonl.gz"
 
 
-def eval_lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def test_humaneval_plus_scores_base_and_plus_in_one_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    samples = write_samples(
+def test_humaneval_plus_scores_base_and_plus_in_one_pass(tmp_path: Path, run_evaluate) -> None:
+    samples = write_jsonl(
         tmp_path / "samples.jsonl",
         [
             {"task_id": "Toy/0", "solution": RIGHT},
@@ -32,12 +27,9 @@ def test_humaneval_plus_scores_base_and_plus_in_one_pass(tmp_path: Path, capsys:
             {"task_id": "Toy/9", "solution": RIGHT},
         ],
     )
-    data = str(FIXTURES / "HumanEvalPlus.jsonl.gz")
-    code, summary, err = run_evaluate(
-        capsys, "--dataset", "humaneval-plus", "--data-file", data, "--samples", str(samples), "--k", "1,2"
-    )
+    code, summary, err = run_evaluate(samples, "--k", "1,2", dataset="humaneval-plus", data_file=PLUS)
     assert code == 0
-    rows = eval_lines(tmp_path / "samples.eval.jsonl")
+    rows = read_jsonl(tmp_path / "samples.eval.jsonl")
     assert [(r["task_id"], r["base_passed"], r["passed"]) for r in rows[:5]] == [
         ("Toy/0", True, True),
         ("Toy/0", True, False),  # right on the base inputs, wrong on a plus input
@@ -58,17 +50,16 @@ def test_humaneval_plus_scores_base_and_plus_in_one_pass(tmp_path: Path, capsys:
     assert "humaneval-plus: base tests: pass@1 0.8333, pass@2 1.0; plus tests: pass@1 0.4167" in err
 
 
-def test_humaneval_et_base_is_the_original_test(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    samples = write_samples(tmp_path / "s.jsonl", [{"task_id": "Toy/0", "solution": SMALL_ONLY}])
-    data = str(FIXTURES / "HumanEvalET.jsonl")
-    code, summary, _ = run_evaluate(capsys, "--dataset", "humaneval-et", "--data-file", data, "--samples", str(samples))
+def test_humaneval_et_base_is_the_original_test(tmp_path: Path, run_evaluate) -> None:
+    samples = write_jsonl(tmp_path / "s.jsonl", [{"task_id": "Toy/0", "solution": SMALL_ONLY}])
+    code, summary, _ = run_evaluate(samples, dataset="humaneval-et", data_file=FIXTURES / "HumanEvalET.jsonl")
     assert code == 0
     assert (summary["base"]["pass@1"], summary["plus"]["pass@1"], summary["pass@1"]) == (1.0, 0.0, 0.0)
-    (row,) = eval_lines(tmp_path / "s.eval.jsonl")
+    (row,) = read_jsonl(tmp_path / "s.eval.jsonl")
     assert (row["base_passed"], row["passed"]) == (True, False)
 
 
-def test_mbpp_et_with_separate_extra_tests(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_mbpp_et_with_separate_extra_tests(tmp_path: Path, run_evaluate) -> None:
     """An MBPP-ET file that carries the extra asserts in `test_case_list`: `test_list` is the base."""
     row = {
         "task_id": 11,
@@ -78,24 +69,17 @@ def test_mbpp_et_with_separate_extra_tests(tmp_path: Path, capsys: pytest.Captur
         "test_setup_code": "",
         "test_case_list": ["assert double(1000) == 2000"],
     }
-    data = tmp_path / "MBPP_ET.jsonl"
-    data.write_text(json.dumps(row) + "\n")
+    data = write_jsonl(tmp_path / "MBPP_ET.jsonl", [row])
     small = "def double(x):\n    return 2 * x if x < 100 else 0\n"
-    samples = write_samples(tmp_path / "s.jsonl", [{"task_id": 11, "solution": small}])
-    code, summary, _ = run_evaluate(capsys, "--dataset", "mbpp-et", "--data-file", str(data), "--samples", str(samples))
+    samples = write_jsonl(tmp_path / "s.jsonl", [{"task_id": 11, "solution": small}])
+    code, summary, _ = run_evaluate(samples, dataset="mbpp-et", data_file=data)
     assert code == 0
     assert (summary["base"]["pass@1"], summary["plus"]["pass@1"]) == (1.0, 0.0)
 
 
-def test_datasets_with_one_suite_and_visible_tests_report_no_base(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    samples = write_samples(tmp_path / "s.jsonl", [{"task_id": "Toy/0", "solution": SMALL_ONLY}])
-    plain = str(FIXTURES / "openai_humaneval.jsonl")
-    _, summary, _ = run_evaluate(capsys, "--dataset", "humaneval", "--data-file", plain, "--samples", str(samples))
-    assert "base" not in summary and "base_passed" not in eval_lines(tmp_path / "s.eval.jsonl")[0]
-    plus = str(FIXTURES / "HumanEvalPlus.jsonl.gz")
-    _, visible, _ = run_evaluate(
-        capsys, "--dataset", "humaneval-plus", "--data-file", plus, "--samples", str(samples), "--tests", "visible"
-    )
+def test_datasets_with_one_suite_and_visible_tests_report_no_base(tmp_path: Path, run_evaluate) -> None:
+    samples = write_jsonl(tmp_path / "s.jsonl", [{"task_id": "Toy/0", "solution": SMALL_ONLY}])
+    _, summary, _ = run_evaluate(samples, data_file=FIXTURES / "openai_humaneval.jsonl")
+    assert "base" not in summary and "base_passed" not in read_jsonl(tmp_path / "s.eval.jsonl")[0]
+    _, visible, _ = run_evaluate(samples, "--tests", "visible", dataset="humaneval-plus", data_file=PLUS)
     assert "base" not in visible and visible["pass@1"] == 1.0

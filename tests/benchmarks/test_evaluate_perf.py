@@ -3,13 +3,12 @@ their ratio to the dataset's reference solution on the same tests."""
 
 from __future__ import annotations
 
-import json
 import statistics
 from pathlib import Path
 
 import pytest
 from bench_paths import shared_file
-from test_evaluate_command import run_evaluate, write_samples
+from cli_support import read_jsonl, write_jsonl
 
 from codesim.benchmarks import load_problems
 from codesim.benchmarks.perf import reference_program
@@ -17,37 +16,19 @@ from codesim.benchmarks.perf import reference_program
 SPIN = "    import time\n    end = time.thread_time() + 0.05\n    while time.thread_time() < end:\n        pass\n"
 
 
-def _rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def test_humaneval_canonical_solutions_run_like_the_reference(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_humaneval_canonical_solutions_run_like_the_reference(tmp_path: Path, run_evaluate) -> None:
     data = shared_file("humaneval/HumanEval.jsonl")
-    rows = [json.loads(line) for line in data.read_text().splitlines()]
-    samples = write_samples(
+    samples = write_jsonl(
         tmp_path / "canonical.jsonl",
-        [{"task_id": row["task_id"], "completion": row["canonical_solution"]} for row in rows],
+        [{"task_id": row["task_id"], "completion": row["canonical_solution"]} for row in read_jsonl(data)],
     )
-    code, summary, err = run_evaluate(
-        capsys,
-        "--dataset",
-        "humaneval",
-        "--data-file",
-        str(data),
-        "--samples",
-        str(samples),
-        "--perf",
-        "--repeats",
-        "5",
-    )
+    code, summary, err = run_evaluate(samples, "--perf", "--repeats", "5", data_file=data)
     assert code == 0 and summary["pass@1"] == 1.0
     perf = summary["perf"]
     assert (perf["repeats"], perf["n_measured"], perf["n_with_reference"]) == (5, 164, 164)
     assert 0.5 <= perf["cpu_ratio"]["median"] <= 2  # the same code, measured side by side
     assert 0.9 <= perf["peak_ratio"]["median"] <= 1.1
-    out = _rows(tmp_path / "canonical.eval.jsonl")
+    out = read_jsonl(tmp_path / "canonical.eval.jsonl")
     ratios = [row["perf"]["cpu_ratio"] for row in out if row["perf"]["cpu_ratio"] is not None]
     assert statistics.median(ratios) == pytest.approx(perf["cpu_ratio"]["median"], abs=1e-3)
     first = out[0]["perf"]
@@ -56,55 +37,38 @@ def test_humaneval_canonical_solutions_run_like_the_reference(
     assert "HumanEval/163" in err and "CPU ratio median" in err  # the table on stderr
 
 
-def test_a_slower_sample_shows_its_ratio_and_a_failing_one_is_not_measured(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_slower_sample_shows_its_ratio_and_a_failing_one_is_not_measured(tmp_path: Path, run_evaluate) -> None:
     data = shared_file("humaneval/HumanEval.jsonl")
-    canonical = json.loads(data.read_text().splitlines()[0])["canonical_solution"]
-    samples = write_samples(
+    canonical = read_jsonl(data)[0]["canonical_solution"]
+    samples = write_jsonl(
         tmp_path / "s.jsonl",
         [
             {"task_id": "HumanEval/0", "completion": SPIN + canonical},
             {"task_id": "HumanEval/0", "completion": "    return True\n"},
         ],
     )
-    code, summary, _ = run_evaluate(
-        capsys,
-        "--dataset",
-        "humaneval",
-        "--data-file",
-        str(data),
-        "--samples",
-        str(samples),
-        "--perf",
-        "--repeats",
-        "3",
-    )
+    code, summary, _ = run_evaluate(samples, "--perf", "--repeats", "3", data_file=data)
     assert code == 0
-    slow, failing = _rows(tmp_path / "s.eval.jsonl")
+    slow, failing = read_jsonl(tmp_path / "s.eval.jsonl")
     assert slow["perf"]["cpu_s"]["min"] >= 0.05 and slow["perf"]["cpu_ratio"] > 10
     assert failing["passed"] is False and failing["perf"] is None
     assert summary["perf"]["n_measured"] == 1 and summary["perf"]["repeats"] == 3
 
 
-def test_mbpp_reference_is_its_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_mbpp_reference_is_its_code(tmp_path: Path, run_evaluate) -> None:
     data = shared_file("mbpp/MBPP.jsonl")
     problems = load_problems("mbpp", str(data))[:10]
-    samples = write_samples(
+    samples = write_jsonl(
         tmp_path / "m.jsonl", [{"task_id": p.task_id, "solution": reference_program(p)} for p in problems]
     )
-    code, summary, _ = run_evaluate(
-        capsys, "--dataset", "mbpp", "--data-file", str(data), "--samples", str(samples), "--perf", "--repeats", "3"
-    )
+    code, summary, _ = run_evaluate(samples, "--perf", "--repeats", "3", dataset="mbpp", data_file=data)
     assert code == 0
     assert summary["perf"]["n_with_reference"] == summary["perf"]["n_measured"] == summary["n_passed"] > 0
 
 
-def test_perf_needs_the_hidden_tests(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    samples = write_samples(tmp_path / "s.jsonl", [{"task_id": "HumanEval/0", "completion": "    pass\n"}])
-    code, _, err = run_evaluate(
-        capsys, "--dataset", "humaneval", "--samples", str(samples), "--perf", "--tests", "visible"
-    )
+def test_perf_needs_the_hidden_tests(tmp_path: Path, run_evaluate) -> None:
+    samples = write_jsonl(tmp_path / "s.jsonl", [{"task_id": "HumanEval/0", "completion": "    pass\n"}])
+    code, _, err = run_evaluate(samples, "--perf", "--tests", "visible")
     assert code == 2 and "--perf" in err and len(err.strip().splitlines()) == 1
 
 
@@ -112,7 +76,7 @@ def test_the_python_api_measures_with_perf_repeats() -> None:
     import codesim
 
     data = shared_file("humaneval/HumanEval.jsonl")
-    row = json.loads(data.read_text().splitlines()[2])
+    row = read_jsonl(data)[2]
     evaluation = codesim.evaluate(
         [{"task_id": row["task_id"], "completion": row["canonical_solution"]}],
         dataset="humaneval",

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import HUMANEVAL, evaluate_args, read_jsonl, write_jsonl
 
-HUMANEVAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "humaneval" / "HumanEval.jsonl"
 HEAVY = ("openai", "anthropic", "google.genai", "httpx", "aiohttp", "jinja2", "llama_cpp", "plotly", "ray")
 
 # Runs `codesim ARGS...`, then writes the names of the loaded modules to the file in argv[1].
@@ -61,11 +61,10 @@ def test_exec_imports_no_sdk_jinja_or_llama(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not HUMANEVAL.exists(), reason=f"HumanEval data not found at {HUMANEVAL}")
 def test_evaluate_imports_no_sdk_jinja_or_llama(tmp_path: Path) -> None:
-    row = json.loads(HUMANEVAL.read_text(encoding="utf-8").splitlines()[0])
-    samples = tmp_path / "samples.jsonl"
-    samples.write_text(json.dumps({"task_id": row["task_id"], "completion": row["canonical_solution"]}) + "\n")
-    modules = _modules_after(
-        tmp_path, "evaluate", "--dataset", "humaneval", "--data-file", str(HUMANEVAL), "--samples", str(samples)
+    row = read_jsonl(HUMANEVAL)[0]
+    samples = write_jsonl(
+        tmp_path / "samples.jsonl", [{"task_id": row["task_id"], "completion": row["canonical_solution"]}]
     )
+    modules = _modules_after(tmp_path, *evaluate_args(samples, data_file=HUMANEVAL))
     assert (tmp_path / "samples.eval.jsonl").exists()  # it did evaluate
     assert _heavy(modules) == []

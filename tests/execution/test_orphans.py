@@ -4,7 +4,6 @@ or SIGINT while a candidate's grandchildren sleep and fork leaves no process of 
 from __future__ import annotations
 
 import contextlib
-import json
 import random
 import signal
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from cli_support import CODESIM, HUMANEVAL, cli_env, direct_run_argv, humaneval_evaluate_argv
+from cli_support import CODESIM, HUMANEVAL, cli_env, direct_run_argv, humaneval_evaluate_argv, write_jsonl
 from host_guard import requires_root
 
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply
@@ -82,8 +81,7 @@ def harness(tmp_path: Path, command: str, server: FakeLLMServer) -> tuple[list[s
         program.write_text(HOSTILE)
         return [*CODESIM, "exec", str(program), "--language", "python", "--timeout", "120"], env
     if command == "evaluate":
-        samples = tmp_path / "samples.jsonl"
-        samples.write_text(json.dumps({"task_id": "HumanEval/0", "solution": HOSTILE}) + "\n")
+        samples = write_jsonl(tmp_path / "samples.jsonl", [{"task_id": "HumanEval/0", "solution": HOSTILE}])
         return humaneval_evaluate_argv(samples), env
     server.push(*[FakeReply(f"```python\n{HOSTILE}```\n")] * 4)
     return direct_run_argv(server, tmp_path / "out", "--limit", "1"), env

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_support import CODESIM, HUMANEVAL, Cli, answers_by_marker, humaneval_answers, humaneval_run_argv
+from cli_support import CODESIM, HUMANEVAL, Cli, answers_by_marker, humaneval_answers, humaneval_run_argv, read_jsonl
 
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply, FakeRequest
 
@@ -38,10 +38,6 @@ def wait_for_lines(path: Path, count: int, process: subprocess.Popen[str], timeo
     pytest.fail(f"{path} did not reach {count} lines")
 
 
-def read_lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
 def keys(lines: list[dict]) -> list[tuple[str, int]]:
     return sorted((line["task_id"], line["sample_index"]) for line in lines)
 
@@ -54,7 +50,7 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(tmp_path: Path) -> None
         # kill at a random moment (maybe still starting up), then after 1 and 2 more finished samples;
         # the first kill comes early enough (at most ~4 of the 10 samples done) to leave 3 to do
         for more_lines in (None, 1, 2):
-            before = len(read_lines(results)) if results.exists() else 0
+            before = len(read_jsonl(results)) if results.exists() else 0
             process = cli.start(tmp_path / "out", "--limit", "10", "--concurrency", "2")
             if more_lines is None:
                 time.sleep(random.uniform(0.2, 1.5))
@@ -63,7 +59,7 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(tmp_path: Path) -> None
             process.send_signal(signal.SIGKILL)
             process.communicate(timeout=60)
             assert process.returncode == -signal.SIGKILL
-            lines = read_lines(results) if results.exists() else []  # every line complete and valid
+            lines = read_jsonl(results) if results.exists() else []  # every line complete and valid
             assert len(set(keys(lines))) == len(lines) >= before + (more_lines or 0)
             for name in ("config.json", "summary.json"):  # absent (killed early) or whole
                 if (tmp_path / "out" / name).exists():
@@ -73,7 +69,7 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(tmp_path: Path) -> None
         done = cli.run(tmp_path / "out", "--limit", "10", "--concurrency", "2")
     assert done.returncode == 0, done.stderr
     assert "dropped a torn last line" in done.stderr
-    lines = read_lines(results)
+    lines = read_jsonl(results)
     assert keys(lines) == sorted((f"HumanEval/{n}", 0) for n in range(10))
     assert [line["passed"] for line in sorted(lines, key=lambda line: int(line["task_id"].split("/")[1]))] == [
         n != 3 for n in range(10)
@@ -96,10 +92,10 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path: Path) -> None:
         assert "Traceback" not in stderr
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         assert summary["stopped"] == "interrupted" and summary["complete"] is False
-        assert summary["n_samples"] == len(read_lines(out / "results.jsonl")) < 8
+        assert summary["n_samples"] == len(read_jsonl(out / "results.jsonl")) < 8
         done = cli.run(out, "--limit", "8", "--concurrency", "4")
     assert done.returncode == 0, done.stderr
-    assert keys(read_lines(out / "results.jsonl")) == sorted((f"HumanEval/{n}", 0) for n in range(8))
+    assert keys(read_jsonl(out / "results.jsonl")) == sorted((f"HumanEval/{n}", 0) for n in range(8))
 
 
 def test_budget_stop_then_continue(tmp_path: Path) -> None:
@@ -110,11 +106,11 @@ def test_budget_stop_then_continue(tmp_path: Path) -> None:
         stopped = cli.run(out, "--limit", "4", "--concurrency", "1", "--budget-tokens", "50")
         assert stopped.returncode == 3, stopped.stderr
         assert "the budget of 50 new tokens is spent" in stopped.stderr
-        assert len(server.requests) == 1 and len(read_lines(out / "results.jsonl")) == 1
+        assert len(server.requests) == 1 and len(read_jsonl(out / "results.jsonl")) == 1
         assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["stopped"] == "budget"
         done = cli.run(out, "--limit", "4")
     assert done.returncode == 0, done.stderr
-    assert len(server.requests) == 4 and len(read_lines(out / "results.jsonl")) == 4
+    assert len(server.requests) == 4 and len(read_jsonl(out / "results.jsonl")) == 4
 
 
 def test_changed_config_under_the_same_out_is_refused(tmp_path: Path) -> None:
@@ -160,7 +156,7 @@ def test_samples_reach_the_server_as_separate_requests(tmp_path: Path) -> None:
         assert sorted(counts.values()) == [3, 3]
         again = cli.run(out, "--limit", "2", "--samples", "3")
         assert again.returncode == 0 and sum(counts.values()) == 6  # resumed: nothing redone
-    assert keys(read_lines(out / "results.jsonl")) == [(f"HumanEval/{t}", s) for t in range(2) for s in range(3)]
+    assert keys(read_jsonl(out / "results.jsonl")) == [(f"HumanEval/{t}", s) for t in range(2) for s in range(3)]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert (summary["pass@1"], summary["pass@2"], summary["samples_per_task"]) == (1.0, 1.0, 3)
 
@@ -195,7 +191,7 @@ def test_a_task_without_visible_tests_is_its_own_state(tmp_path: Path) -> None:
     with FakeLLMServer(answers_by_marker(answers)) as server:
         done = Cli(server, tmp_path / "home").run(out, "--task-ids", "HumanEval/0,HumanEval/41")
     assert done.returncode == 0, done.stderr
-    lines = {line["task_id"]: line for line in read_lines(out / "results.jsonl")}
+    lines = {line["task_id"]: line for line in read_jsonl(out / "results.jsonl")}
     assert (lines["HumanEval/41"]["visible_tests"], lines["HumanEval/41"]["visible_passed"]) == (0, None)
     assert lines["HumanEval/0"]["visible_tests"] > 0 and lines["HumanEval/0"]["visible_passed"] is True
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -226,7 +222,7 @@ def test_unreachable_server_stops_the_run_at_once_with_one_line(tmp_path: Path) 
     assert last_line.startswith("codesim: error: the provider cannot be reached: vllm (model m): "), last_line
     assert f"cannot connect to http://127.0.0.1:{port}/v1" in last_line
     assert last_line.endswith("then run the same command again to resume")
-    [record] = read_lines(out / "results.jsonl")  # one sample tried, the other nine never started
+    [record] = read_jsonl(out / "results.jsonl")  # one sample tried, the other nine never started
     assert (record["status"], record["error_kind"]) == ("error", "unreachable")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert (summary["pass@1"], summary["complete"], summary["stopped"]) == (None, False, "provider_unreachable")

@@ -4,14 +4,22 @@ with the real strategies and sandbox, then `codesim evaluate` on the written sam
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from cli_support import HUMANEVAL, SHARED_DATA, answers_by_marker, humaneval_answers
-from test_cli_run import read_lines
+from cli_support import (
+    CODESIM,
+    HUMANEVAL,
+    SHARED_DATA,
+    answers_by_marker,
+    evaluate_args,
+    fake_llm_flags,
+    humaneval_answers,
+    last_json,
+    read_jsonl,
+    run_argv,
+    run_codesim,
+)
 
 from codesim.testing.fake_llm import FakeLLMServer
 
@@ -32,47 +40,24 @@ QAQ_CPP = (
 APPS_ANSWERS = {'subsequences "QAQ"': QAQ_PY, "labyrinth": "print(0)\n"}
 
 
-def _codesim(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CODESIM_HOME": str(home), "OPENAI_API_KEY": "x"}
-    return subprocess.run(
-        [sys.executable, "-m", "codesim", *args], env=env, capture_output=True, text=True, timeout=600
-    )
-
-
 def _run(server: FakeLLMServer, home: Path, out: Path, dataset: str, data: Path, *args: str) -> dict:
-    done = _codesim(
-        home,
-        "run",
-        "--dataset",
-        dataset,
-        "--data-file",
-        str(data),
-        "--provider",
-        "openai",
-        "--base-url",
-        server.openai_base_url,
-        "--model",
-        "fake-coder",
-        "--out",
-        str(out),
-        *args,
-    )
+    done = run_codesim(run_argv(dataset, data, *fake_llm_flags(server, out), *args), home, timeout_s=600)
     assert done.returncode == 0, done.stderr
     return json.loads((out / "summary.json").read_text(encoding="utf-8"))
 
 
 def _evaluate(home: Path, dataset: str, data: Path, results: Path) -> tuple[dict, list[dict]]:
-    done = _codesim(home, "evaluate", "--dataset", dataset, "--data-file", str(data), "--samples", str(results))
+    argv = [*CODESIM, *evaluate_args(results, dataset=dataset, data_file=data)]
+    done = run_codesim(argv, home, timeout_s=600)
     assert done.returncode == 0, done.stderr
-    verdicts = results.with_name("results.eval.jsonl")
-    return json.loads(done.stdout.strip().splitlines()[-1]), read_lines(verdicts)
+    return last_json(done.stdout), read_jsonl(results.with_name("results.eval.jsonl"))
 
 
 def test_humaneval_direct_run_agrees_with_evaluate(tmp_path: Path) -> None:
     out, home = tmp_path / "he", tmp_path / "home"
     with FakeLLMServer(answers_by_marker(humaneval_answers(3, wrong=(2,)))) as server:
         summary = _run(server, home, out, "humaneval", HUMANEVAL, "--strategy", "direct", "--limit", "3")
-    lines = read_lines(out / "results.jsonl")
+    lines = read_jsonl(out / "results.jsonl")
     assert sorted((line["task_id"], line["passed"]) for line in lines) == [
         ("HumanEval/0", True),
         ("HumanEval/1", True),
@@ -112,7 +97,7 @@ def test_apps_codesim_run_agrees_with_evaluate(tmp_path: Path) -> None:
             "--max-debug-tries",
             "1",
         )
-    lines = {line["task_id"]: line for line in read_lines(out / "results.jsonl")}
+    lines = {line["task_id"]: line for line in read_jsonl(out / "results.jsonl")}
     assert (lines["1607"]["passed"], lines["1607"]["visible_passed"], lines["1604"]["passed"]) == (True, True, False)
     stages = [step["stage"] for step in lines["1607"]["trace"]]
     assert stages[0] == "planning" and "coding" in stages and "visible_tests" in stages
@@ -143,6 +128,6 @@ def test_apps_in_cpp(tmp_path: Path) -> None:
             "c++",
         )
         assert "C++" in server.requests[0].all_text or "cpp" in server.requests[0].all_text.lower()
-    (line,) = read_lines(out / "results.jsonl")
+    (line,) = read_jsonl(out / "results.jsonl")
     assert line["passed"] is True and line["solution"] == QAQ_CPP
     assert summary["language"] == "cpp"
