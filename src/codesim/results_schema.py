@@ -170,24 +170,20 @@ class ResultLine:
         return asdict(self)
 
 
+# The counts of calls and tokens of one task sample (summary.json holds their totals).
+USAGE_COUNTS = (
+    "llm_calls",
+    "cached_calls",
+    "prompt_tokens",
+    "completion_tokens",
+    "reasoning_tokens",
+    "new_prompt_tokens",
+    "new_completion_tokens",
+    "parse_fallbacks",
+    "estimated_tokens",
+)
 _NUMERIC_FIELDS: dict[str, tuple[type, ...]] = {
-    **{
-        name: _INT
-        for name in (
-            "sample_index",
-            "llm_calls",
-            "cached_calls",
-            "prompt_tokens",
-            "completion_tokens",
-            "reasoning_tokens",
-            "new_prompt_tokens",
-            "new_completion_tokens",
-            "estimated_tokens",
-            "parse_fallbacks",
-            "visible_tests",
-            "distinct_codes",
-        )
-    },
+    **{name: _INT for name in ("sample_index", *USAGE_COUNTS, "visible_tests", "distinct_codes")},
     **{
         name: _NUMBER
         for name in ("seconds", "hidden_seconds", "hidden_cpu_s", "hidden_peak_mb", "invocation_started", "finished_at")

@@ -22,6 +22,7 @@ import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -167,20 +168,25 @@ def _plans(args: argparse.Namespace) -> list[RunPlan]:
     return plans
 
 
+def _problem_selection(args: argparse.Namespace) -> dict[str, Any]:
+    """The flags that choose the problems of `args.dataset`, as the keywords of `api.run` and
+    `api.load_problems` (one list: a dry run estimates the problems the run would load)."""
+    return {
+        "data_file": args.data_file,
+        "data_format": args.data_format,
+        "start_date": args.start_date,
+        "end_date": args.end_date,
+        "task_ids": args.task_ids,
+        "limit": args.limit,
+        "language": args.language,
+    }
+
+
 def _dry_run(plan: RunPlan, args: argparse.Namespace) -> None:
     """Print the estimate of one plan; no model is built, nothing is written."""
     spec = get_spec(plan.strategy)
     strategy = spec.create(**strategy_options_from_args(args, spec))
-    problems = api.load_problems(
-        args.dataset,
-        args.data_file,
-        data_format=args.data_format,
-        start_date=args.start_date,
-        end_date=args.end_date,
-        task_ids=args.task_ids,
-        limit=args.limit,
-        language=args.language,
-    )
+    problems = api.load_problems(args.dataset, **_problem_selection(args))
     found = estimate(strategy, [p.public for p in problems], chat_params(plan.model_config), args.samples)
     print_estimate(found, args.dataset, strategy.name, plan.model_config.provider)
 
@@ -194,14 +200,7 @@ def _run_plan(plan: RunPlan, args: argparse.Namespace, board: ProgressBoard | No
         spec.name,
         plan.model_config,
         out=plan.out,
-        data_file=args.data_file,
-        data_format=args.data_format,
-        start_date=args.start_date,
-        end_date=args.end_date,
-        task_ids=args.task_ids,
-        limit=args.limit,
         samples=args.samples,
-        language=args.language,
         concurrency=args.concurrency,
         budget_tokens=args.budget_tokens,
         stop_after_errors=args.stop_after_errors,
@@ -209,6 +208,7 @@ def _run_plan(plan: RunPlan, args: argparse.Namespace, board: ProgressBoard | No
         ray_address=args.ray_address,
         ray_workers=args.ray_workers,
         progress=board or True,
+        **_problem_selection(args),
         **strategy_options_from_args(args, spec),
     )
     outcome, out_dir = result.outcome, result.out_dir

@@ -11,23 +11,12 @@ from rich.table import Table
 
 from codesim.metrics import pass_at_ks
 from codesim.pricing import PRICES_AS_OF, cost_usd
-from codesim.results_schema import SCHEMA_VERSION
+from codesim.results_schema import SCHEMA_VERSION, USAGE_COUNTS
 from codesim.runner.config import RunConfig
 from codesim.runner.records import STATUS_ERROR
 from codesim.solution_perf import perf_summary
 
 K_VALUES = (1, 2, 5, 10, 20, 50, 100)
-_TOTALS = (
-    "llm_calls",
-    "cached_calls",
-    "prompt_tokens",
-    "completion_tokens",
-    "reasoning_tokens",
-    "new_prompt_tokens",
-    "new_completion_tokens",
-    "parse_fallbacks",
-    "estimated_tokens",
-)
 
 
 def _scores(records: list[dict[str, Any]], samples_per_task: int) -> dict[str, float | None]:
@@ -56,7 +45,7 @@ def build_summary(
 ) -> dict[str, Any]:
     """The summary of the selected task samples finished so far (`records`); `wall_seconds` is
     the wall time of every invocation of the run so far."""
-    totals = {name: sum(int(r.get(name, 0)) for r in records) for name in _TOTALS}
+    totals = {name: sum(int(r.get(name, 0)) for r in records) for name in USAGE_COUNTS}
     totals["cached_prompt_tokens"] = totals["prompt_tokens"] - totals["new_prompt_tokens"]
     totals["cached_completion_tokens"] = totals["completion_tokens"] - totals["new_completion_tokens"]
     n_tasks = len({str(r["task_id"]) for r in records})
