@@ -2,19 +2,20 @@
 off and on, side by side in one run.
 
 Usage: python benchmarks/bench_prompt_lookup.py [MODEL] [--rounds R] [--threads T]
-           [--min-match M] [--first-draft D] [--max-draft D]
+           [--min-match M] [--first-draft D] [--max-draft D] [--tie-margin X]
   MODEL    a pulled registry model (default qwen2.5-coder-0.5b) or a .gguf path
 
 Two prompts, answered at temperature 0:
   debugging  a ~40-line program with a bug, its failing test and the cause; the answer repeats the program
              with the fix (it copies its prompt, as CodeSIM's debugging answers do)
   planning   a plan in prose for a new problem (it copies little)
-Two engines in one process, lookup off and on, get the same calls in the same order. Each
-round measures every prompt with both, alternately (off first in odd rounds, on first in even
-ones). A one-token call first puts the prompt in the cache, so the timed call is generation.
-Printed per round and as the best of the rounds: generated tokens/s, the ratio off -> on, the
-acceptance rate (draft tokens accepted / drafted) and whether the two token sequences are
-identical.
+Each round measures every prompt with lookup off and on, alternately (off first in odd rounds,
+on first in even ones), each on a freshly loaded engine: a greedy answer depends on what the KV
+cache holds (see docs/local-model.md), so both start from the same state. A one-token call
+first reads the prompt into the cache, so the timed call is generation. Printed per round and
+as the best of the rounds: generated tokens/s, the ratio off -> on, the acceptance rate (draft
+tokens accepted / drafted) and whether the two token sequences are identical (else where they
+first differ).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codesim.llm.base import ChatParams, Message
+from codesim.models.kv_slots import common_prefix_length
 from codesim.models.llama_engine import LlamaEngine
 from codesim.models.prompt_lookup import LookupSettings
 
@@ -95,26 +97,30 @@ def messages(task: str) -> list[Message]:
     return [Message("system", SYSTEM), Message("user", task)]
 
 
-def measure(engine: LlamaEngine, task: str, max_tokens: int) -> Measure:
-    """One greedy answer to `task`, its prompt read beforehand by a one-token call."""
-    prompt = engine.prompt_tokens(messages(task))
-    engine.submit(prompt, [ChatParams(model="bench", max_tokens=1)]).future.result()
-    drafted, accepted = engine.drafted_tokens, engine.accepted_draft_tokens
-    began = time.perf_counter()
-    answer = engine.submit(prompt, [ChatParams(model="bench", max_tokens=max_tokens)]).future.result()[0]
-    seconds = time.perf_counter() - began
-    return Measure(
-        answer.tokens,
-        len(answer.tokens) / seconds,
-        engine.drafted_tokens - drafted,
-        engine.accepted_draft_tokens - accepted,
-    )
+def measure(model: Path, threads: int, lookup: LookupSettings | None, task: str, max_tokens: int) -> Measure:
+    """One greedy answer to `task` by a fresh engine, its prompt read beforehand by a one-token call."""
+    engine = LlamaEngine(model, threads, parallel=1, prompt_lookup=lookup)
+    try:
+        prompt = engine.prompt_tokens(messages(task))
+        engine.submit(prompt, [ChatParams(model="bench", max_tokens=1)]).future.result()
+        began = time.perf_counter()
+        answer = engine.submit(prompt, [ChatParams(model="bench", max_tokens=max_tokens)]).future.result()[0]
+        seconds = time.perf_counter() - began
+        return Measure(answer.tokens, len(answer.tokens) / seconds, engine.drafted_tokens, engine.accepted_draft_tokens)
+    finally:
+        engine.close()
 
 
 def acceptance(measure: Measure) -> str:
     if not measure.drafted:
         return "-"
     return f"{measure.accepted}/{measure.drafted} = {measure.accepted / measure.drafted:.0%}"
+
+
+def sameness(off: Measure, on: Measure) -> str:
+    if off.tokens == on.tokens:
+        return "identical"
+    return f"differ from token {common_prefix_length(off.tokens, on.tokens)}"
 
 
 def model_path(name: str) -> Path:
@@ -134,35 +140,29 @@ def main() -> None:
     parser.add_argument("--min-match", type=int, default=LookupSettings.min_match)
     parser.add_argument("--first-draft", type=int, default=LookupSettings.first_draft)
     parser.add_argument("--max-draft", type=int, default=LookupSettings.max_draft)
+    parser.add_argument("--tie-margin", type=float, default=LookupSettings.tie_margin)
     args = parser.parse_args()
-    settings = LookupSettings(args.min_match, args.first_draft, args.max_draft)
+    settings = LookupSettings(args.min_match, args.first_draft, args.max_draft, args.tie_margin)
     model = model_path(args.model)
-    engines = {
-        "off": LlamaEngine(model, args.threads, parallel=1),
-        "on": LlamaEngine(model, args.threads, parallel=1, prompt_lookup=settings),
-    }
+    modes = {"off": None, "on": settings}
     print(f"model {model.name}, {args.threads} threads, greedy, {settings}", flush=True)
     best: dict[tuple[str, str], Measure] = {}
     identical: dict[str, list[bool]] = {name: [] for name in PROMPTS}
-    try:
-        for number in range(1, args.rounds + 1):
-            order = ("off", "on") if number % 2 else ("on", "off")
-            for name, (task, max_tokens) in PROMPTS.items():
-                got = {mode: measure(engines[mode], task, max_tokens) for mode in order}
-                off, on = got["off"], got["on"]
-                identical[name].append(off.tokens == on.tokens)
-                print(
-                    f"round {number} {name}: {len(off.tokens)}/{len(on.tokens)} tokens, off {off.tok_s:.1f} tok/s, "
-                    f"on {on.tok_s:.1f} tok/s ({on.tok_s / off.tok_s:.2f}x), accepted {acceptance(on)}, "
-                    f"identical {identical[name][-1]}",
-                    flush=True,
-                )
-                for mode, result in got.items():
-                    if (name, mode) not in best or result.tok_s > best[name, mode].tok_s:
-                        best[name, mode] = result
-    finally:
-        for engine in engines.values():
-            engine.close()
+    for number in range(1, args.rounds + 1):
+        order = ("off", "on") if number % 2 else ("on", "off")
+        for name, (task, max_tokens) in PROMPTS.items():
+            got = {mode: measure(model, args.threads, modes[mode], task, max_tokens) for mode in order}
+            off, on = got["off"], got["on"]
+            identical[name].append(off.tokens == on.tokens)
+            print(
+                f"round {number} {name}: {len(off.tokens)}/{len(on.tokens)} tokens, off {off.tok_s:.1f} tok/s, "
+                f"on {on.tok_s:.1f} tok/s ({on.tok_s / off.tok_s:.2f}x), accepted {acceptance(on)}, "
+                f"{sameness(off, on)}",
+                flush=True,
+            )
+            for mode, result in got.items():
+                if (name, mode) not in best or result.tok_s > best[name, mode].tok_s:
+                    best[name, mode] = result
     print(f"best of {args.rounds} rounds:")
     print(f"{'prompt':>9} | {'tokens':>6} | {'off tok/s':>9} | {'on tok/s':>8} | {'off->on':>7} | accepted | identical")
     for name in PROMPTS:

@@ -73,8 +73,10 @@ def test_a_rejection_shrinks_the_next_draft_down_to_one_token() -> None:
     assert finder.draft_length == 2
 
 
-@pytest.mark.parametrize("settings", [{"min_match": 0}, {"min_match": 9}, {"first_draft": 0}, {"first_draft": 17}])
-def test_settings_out_of_range_are_refused(settings: dict[str, int]) -> None:
+@pytest.mark.parametrize(
+    "settings", [{"min_match": 0}, {"min_match": 9}, {"first_draft": 0}, {"first_draft": 17}, {"tie_margin": -1.0}]
+)
+def test_settings_out_of_range_are_refused(settings: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         LookupSettings(**settings)
 

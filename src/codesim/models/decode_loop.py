@@ -12,7 +12,9 @@ With prompt lookup on (`prompt_lookup.LookupSettings`), a generating sequence wh
 tokens occurred earlier feeds its last token and a draft of what followed them (logits on
 every position); its own sampler then walks the positions and keeps the draft while it samples
 the same tokens. The first differing sample is its next token, as on the plain path from those
-logits, and the rejected draft is removed from the cache.
+logits, and the rejected draft is removed from the cache. On CPU, llama.cpp's logits depend on
+how many tokens a batch holds, so at temperature 0 a position whose two best tokens are nearly
+tied is not decided in the draft's batch: that token is decoded again alone in the next step.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import llama_cpp
+import numpy as np
 
 from codesim.models.kv_slots import SlotTable
 from codesim.models.prompt_lookup import LookupSettings, PromptLookup
@@ -81,6 +84,7 @@ class Sequence:
     to_feed: list[int]  # the next tokens to decode: the unread prompt, or the last sampled token
     reading_prompt: bool
     lookup: PromptLookup | None  # its drafts, when prompt lookup is on
+    undrafted: bool = False  # its next step decodes its last token without a draft
     generated: list[int] = field(default_factory=list)  # the answer's tokens so far
     followers: list[Sequence] = field(default_factory=list)  # the request's other answers
 
@@ -104,6 +108,8 @@ class DecodeLoop:
         self._slots = slots
         self._n_batch = n_batch
         self._lookup = prompt_lookup
+        self._tie_margin = prompt_lookup.tie_margin if prompt_lookup is not None else 0.0
+        self._n_vocab = llama_cpp.llama_vocab_n_tokens(vocab)
         self._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
         self._piece = ctypes.create_string_buffer(256)
         self._inbox: queue.SimpleQueue[DecodeRequest | None] = queue.SimpleQueue()
@@ -235,7 +241,8 @@ class DecodeLoop:
     def _draft(self, sequence: Sequence, room: int) -> list[int]:
         """Draft tokens for `sequence`: at most `room`, and fewer than the tokens it may
         still generate (the token sampled after a fully accepted draft is one more)."""
-        if sequence.lookup is None:
+        if sequence.lookup is None or sequence.undrafted:
+            sequence.undrafted = False
             return []
         left = sequence.request.samples[sequence.index].max_tokens - len(sequence.generated) - 1
         return sequence.lookup.draft(min(room, left))
@@ -272,26 +279,41 @@ class DecodeLoop:
     def _verify(self, sequence: Sequence, first: int, tokens: list[int]) -> None:
         """Sample after each of the `tokens` just decoded for `sequence` (batch entries from
         `first` on: its last sampled token, then a draft) while each sample equals the next
-        drafted token; drop the rest of the draft from the cache, then go on or finish."""
+        drafted token; drop the rest of the draft from the cache, then go on or finish. A
+        greedy sequence stops before a near tie in a drafted batch and decodes that token again
+        alone."""
         start = len(sequence.kv_tokens) - len(tokens)  # the position of tokens[0]
-        for walked, output in enumerate(range(first, first + len(tokens))):
-            token = sequence.sampler.sample(self._ctx, output)
-            going = self._emit(sequence, token)
-            if not going or walked + 1 == len(tokens) or token != tokens[walked + 1]:
-                break
         drafted = len(tokens) - 1
+        going, tied = True, False
+        for walked in range(len(tokens)):
+            if drafted and self._tie_margin and sequence.sampler.greedy and self._near_tie(first + walked):
+                tied = True
+                break
+            token = sequence.sampler.sample(self._ctx, first + walked)
+            going = self._emit(sequence, token)
+            if not going or walked == drafted or token != tokens[walked + 1]:
+                break
         if sequence.lookup is not None and drafted:
             self.drafted_tokens += drafted
             self.accepted_draft_tokens += walked
             sequence.lookup.update(drafted, walked)
-        kept = start + walked + 1
+        kept = start + walked + (0 if tied else 1)
         if kept < len(sequence.kv_tokens):
             llama_cpp.llama_memory_seq_rm(self._memory, sequence.seq_id, kept, -1)
             del sequence.kv_tokens[kept:]
-        if going:
+        if tied:
+            sequence.to_feed, sequence.undrafted = [tokens[walked]], True
+        elif going:
             sequence.to_feed = [token]
         else:
             self._finish(sequence)
+
+    def _near_tie(self, output: int) -> bool:
+        """Whether the two best logits of batch entry `output` are closer than `tie_margin`."""
+        row = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._ctx, output), shape=(self._n_vocab,))
+        best = int(row.argmax())
+        second = max(row[:best].max(initial=-np.inf), row[best + 1 :].max(initial=-np.inf))
+        return float(row[best] - second) < self._tie_margin
 
     def _emit(self, sequence: Sequence, token: int) -> bool:
         """Add a sampled token to `sequence`'s answer; False when the answer has ended (end of
