@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 THREADS_ENV = "CODESIM_LLAMA_THREADS"
 PARALLEL_ENV = "CODESIM_LLAMA_PARALLEL"  # sequences decoded together (and kept for reuse)
 KV_TOKENS_ENV = "CODESIM_LLAMA_KV_TOKENS"  # the KV cache's size in tokens, all sequences together
+PROMPT_LOOKUP_ENV = "CODESIM_LLAMA_PROMPT_LOOKUP"  # 1: speculative decoding by prompt lookup; 0 (default): off
 DEFAULT_PARALLEL = 8
 
 
@@ -37,6 +38,14 @@ def _whole_number(name: str, default: int | None) -> int | None:
     if not configured.isdigit() or int(configured) < 1:
         raise UsageError(f"{name} must be a whole number >= 1, got {configured!r}")
     return int(configured)
+
+
+def prompt_lookup_on() -> bool:
+    """`$CODESIM_LLAMA_PROMPT_LOOKUP`: 1 on, 0 or unset off."""
+    configured = os.environ.get(PROMPT_LOOKUP_ENV, "").strip()
+    if configured not in ("", "0", "1"):
+        raise UsageError(f"{PROMPT_LOOKUP_ENV} must be 1 (prompt lookup on) or 0 (off), got {configured!r}")
+    return configured == "1"
 
 
 def default_threads() -> int:
@@ -94,6 +103,7 @@ def create_local_provider(config: ModelConfig) -> Provider:
     """The local provider for `config`: `config.model_path` if set, else the pulled registry
     model `config.model` (the default model when unset). The model loads on the first call.
     `codesim.models` is imported here, not at the top: its engine imports `codesim.llm`."""
+    from codesim.models.prompt_lookup import LookupSettings
     from codesim.models.resolver import resolve_model_file
 
     try:
@@ -106,4 +116,6 @@ def create_local_provider(config: ModelConfig) -> Provider:
         ) from err
     path = resolve_model_file(resolve_model_name(config), config.model_path, auto_pull=config.auto_pull)
     parallel = _whole_number(PARALLEL_ENV, DEFAULT_PARALLEL) or DEFAULT_PARALLEL
-    return LocalProvider(LlamaEngine(path, default_threads(), parallel, _whole_number(KV_TOKENS_ENV, None)))
+    lookup = LookupSettings() if prompt_lookup_on() else None
+    engine = LlamaEngine(path, default_threads(), parallel, _whole_number(KV_TOKENS_ENV, None), prompt_lookup=lookup)
+    return LocalProvider(engine)

@@ -7,6 +7,14 @@ of the prompts still being read, up to `n_batch` tokens. New requests join betwe
 prompt with the same prefix starts from. The n answers of one request share one prompt
 evaluation: the prompt is read into the first sequence and copied (`llama_memory_seq_cp`,
 metadata only in a unified KV cache) to the others before they sample.
+
+With prompt lookup on (`prompt_lookup.LookupSettings`), a generating sequence whose recent
+tokens occurred earlier feeds its last token and a draft of what followed them (logits on
+every position); its own sampler then walks the positions and keeps the draft while it samples
+the same tokens. The first differing sample is its next token, as on the plain path from those
+logits, and the rejected draft is removed from the cache. On CPU, llama.cpp's logits depend on
+how many tokens a batch holds, so at temperature 0 a position whose two best tokens are nearly
+tied is not decided in the draft's batch: that token is decoded again alone in the next step.
 """
 
 from __future__ import annotations
@@ -19,8 +27,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import llama_cpp
+import numpy as np
 
 from codesim.models.kv_slots import SlotTable
+from codesim.models.prompt_lookup import LookupSettings, PromptLookup
 from codesim.models.sampling import AnswerText, Sampler, SampleSpec
 
 log = logging.getLogger(__name__)
@@ -31,7 +41,11 @@ class Answer:
     """One sequence's text and the tokens it generated (end-of-generation not counted)."""
 
     text: str
-    completion_tokens: int
+    tokens: tuple[int, ...] = ()
+
+    @property
+    def completion_tokens(self) -> int:
+        return len(self.tokens)
 
 
 class EngineStopped(RuntimeError):
@@ -69,20 +83,33 @@ class Sequence:
     kv_tokens: list[int]  # the tokens this sequence holds in the cache, in position order
     to_feed: list[int]  # the next tokens to decode: the unread prompt, or the last sampled token
     reading_prompt: bool
-    generated: int = 0
+    lookup: PromptLookup | None  # its drafts, when prompt lookup is on
+    undrafted: bool = False  # its next step decodes its last token without a draft
+    generated: list[int] = field(default_factory=list)  # the answer's tokens so far
     followers: list[Sequence] = field(default_factory=list)  # the request's other answers
 
 
 class DecodeLoop:
     """The decode thread of one llama.cpp context (created with `n_seq_max >= slots.n_seq`
-    and a unified KV cache of `slots.capacity` cells)."""
+    and a unified KV cache of `slots.capacity` cells); drafts by prompt lookup when
+    `prompt_lookup` is set."""
 
-    def __init__(self, ctx: llama_cpp.llama_context_p, vocab: llama_cpp.llama_vocab_p, slots: SlotTable, n_batch: int):
+    def __init__(
+        self,
+        ctx: llama_cpp.llama_context_p,
+        vocab: llama_cpp.llama_vocab_p,
+        slots: SlotTable,
+        n_batch: int,
+        prompt_lookup: LookupSettings | None = None,
+    ):
         self._ctx = ctx
         self._vocab = vocab
         self._memory = llama_cpp.llama_get_memory(ctx)
         self._slots = slots
         self._n_batch = n_batch
+        self._lookup = prompt_lookup
+        self._tie_margin = prompt_lookup.tie_margin if prompt_lookup is not None else 0.0
+        self._n_vocab = llama_cpp.llama_vocab_n_tokens(vocab)
         self._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
         self._piece = ctypes.create_string_buffer(256)
         self._inbox: queue.SimpleQueue[DecodeRequest | None] = queue.SimpleQueue()
@@ -92,6 +119,8 @@ class DecodeLoop:
         self._submitting = threading.Lock()
         self.evaluated_prompt_tokens = 0  # every prompt token decoded so far
         self.generated_tokens = 0  # every answer token sampled so far
+        self.drafted_tokens = 0  # every draft token fed for verification
+        self.accepted_draft_tokens = 0  # the draft tokens kept (sampled as drafted)
         self._thread = threading.Thread(target=self._run, name="llama-decode", daemon=True)
         self._thread.start()
 
@@ -159,7 +188,9 @@ class DecodeLoop:
                     llama_cpp.llama_memory_seq_rm(self._memory, admission.source, -1, -1)
             request.reused_tokens = admission.shared
             sequences = [
-                Sequence(seq_id, request, i, Sampler(spec), AnswerText(spec.stop), [], [], reading_prompt=False)
+                Sequence(
+                    seq_id, request, i, Sampler(spec), AnswerText(spec.stop), [], [], False, self._new_lookup(request)
+                )
                 for i, (seq_id, spec) in enumerate(zip(admission.seq_ids, request.samples, strict=True))
             ]
             leader = sequences[0]
@@ -169,10 +200,13 @@ class DecodeLoop:
             leader.followers = sequences[1:]
             self._running.append(leader)
 
+    def _new_lookup(self, request: DecodeRequest) -> PromptLookup | None:
+        return None if self._lookup is None else PromptLookup(request.prompt, self._lookup)
+
     def _end_cancelled(self) -> None:
         for request in [r for r in self._pending if r.cancelled.is_set()]:
             self._pending.remove(request)
-            request.future.set_result([Answer("", 0) for _ in request.samples])
+            request.future.set_result([Answer("") for _ in request.samples])
         for sequence in [s for s in self._running if s.request.cancelled.is_set()]:
             self._finish(sequence)
 
@@ -181,7 +215,15 @@ class DecodeLoop:
             return
         generating = [s for s in self._running if not s.reading_prompt]
         reading = [s for s in self._running if s.reading_prompt]
-        entries: list[tuple[Sequence, int, bool]] = [(s, s.to_feed[0], True) for s in generating]
+        entries: list[tuple[Sequence, int, bool]] = []
+        fed: list[tuple[Sequence, int, list[int]]] = []  # a generating sequence, its first entry, its tokens
+        room = self._n_batch - len(generating)  # batch entries left for drafts
+        for sequence in generating:
+            tokens = [sequence.to_feed[0], *self._draft(sequence, room)]
+            room -= len(tokens) - 1
+            fed.append((sequence, len(entries), tokens))
+            entries += [(sequence, token, True) for token in tokens]
+            sequence.to_feed = []
         for sequence in reading:
             take = min(self._n_batch - len(entries), len(sequence.to_feed))
             if take <= 0:
@@ -189,16 +231,21 @@ class DecodeLoop:
             last = take == len(sequence.to_feed)  # the prompt's last token: its logits are sampled
             entries += [(sequence, token, last and j == take - 1) for j, token in enumerate(sequence.to_feed[:take])]
             sequence.to_feed = sequence.to_feed[take:]
-        for sequence in generating:
-            sequence.to_feed = []
         self._decode(entries)
+        for sequence, first, tokens in fed:
+            self._verify(sequence, first, tokens)
         for output, (sequence, _, wants_logits) in enumerate(entries):
-            if not wants_logits:
-                continue
-            if sequence.reading_prompt:
+            if wants_logits and sequence.reading_prompt:
                 self._start_answers(sequence, output)
-            else:
-                self._advance(sequence, output)
+
+    def _draft(self, sequence: Sequence, room: int) -> list[int]:
+        """Draft tokens for `sequence`: at most `room`, and fewer than the tokens it may
+        still generate (the token sampled after a fully accepted draft is one more)."""
+        if sequence.lookup is None or sequence.undrafted:
+            sequence.undrafted = False
+            return []
+        left = sequence.request.samples[sequence.index].max_tokens - len(sequence.generated) - 1
+        return sequence.lookup.draft(min(room, left))
 
     def _decode(self, entries: list[tuple[Sequence, int, bool]]) -> None:
         batch = self._batch
@@ -225,21 +272,60 @@ class DecodeLoop:
             self._running.append(follower)
         group = [leader, *leader.followers]
         leader.followers = []
+        last_prompt_token = leader.kv_tokens[-1]
         for sequence in group:
-            self._advance(sequence, output)
+            self._verify(sequence, output, [last_prompt_token])
 
-    def _advance(self, sequence: Sequence, output: int) -> None:
-        token = sequence.sampler.sample(self._ctx, output)
-        if llama_cpp.llama_vocab_is_eog(self._vocab, token):
-            self._finish(sequence)
-            return
-        sequence.generated += 1
-        self.generated_tokens += 1
-        stopped = sequence.text.add(self._token_bytes(token))
-        if stopped or sequence.generated >= sequence.request.samples[sequence.index].max_tokens:
-            self._finish(sequence)
-        else:
+    def _verify(self, sequence: Sequence, first: int, tokens: list[int]) -> None:
+        """Sample after each of the `tokens` just decoded for `sequence` (batch entries from
+        `first` on: its last sampled token, then a draft) while each sample equals the next
+        drafted token; drop the rest of the draft from the cache, then go on or finish. A
+        greedy sequence stops before a near tie in a drafted batch and decodes that token again
+        alone."""
+        start = len(sequence.kv_tokens) - len(tokens)  # the position of tokens[0]
+        drafted = len(tokens) - 1
+        going, tied = True, False
+        for walked in range(len(tokens)):
+            if drafted and self._tie_margin and sequence.sampler.greedy and self._near_tie(first + walked):
+                tied = True
+                break
+            token = sequence.sampler.sample(self._ctx, first + walked)
+            going = self._emit(sequence, token)
+            if not going or walked == drafted or token != tokens[walked + 1]:
+                break
+        if sequence.lookup is not None and drafted:
+            self.drafted_tokens += drafted
+            self.accepted_draft_tokens += walked
+            sequence.lookup.update(drafted, walked)
+        kept = start + walked + (0 if tied else 1)
+        if kept < len(sequence.kv_tokens):
+            llama_cpp.llama_memory_seq_rm(self._memory, sequence.seq_id, kept, -1)
+            del sequence.kv_tokens[kept:]
+        if tied:
+            sequence.to_feed, sequence.undrafted = [tokens[walked]], True
+        elif going:
             sequence.to_feed = [token]
+        else:
+            self._finish(sequence)
+
+    def _near_tie(self, output: int) -> bool:
+        """Whether the two best logits of batch entry `output` are closer than `tie_margin`."""
+        row = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._ctx, output), shape=(self._n_vocab,))
+        best = int(row.argmax())
+        second = max(row[:best].max(initial=-np.inf), row[best + 1 :].max(initial=-np.inf))
+        return float(row[best] - second) < self._tie_margin
+
+    def _emit(self, sequence: Sequence, token: int) -> bool:
+        """Add a sampled token to `sequence`'s answer; False when the answer has ended (end of
+        generation, not added; a stop string; `max_tokens`)."""
+        if llama_cpp.llama_vocab_is_eog(self._vocab, token):
+            return False
+        sequence.generated.append(token)
+        self.generated_tokens += 1
+        if sequence.lookup is not None:
+            sequence.lookup.append(token)
+        stopped = sequence.text.add(self._token_bytes(token))
+        return not stopped and len(sequence.generated) < sequence.request.samples[sequence.index].max_tokens
 
     def _finish(self, sequence: Sequence) -> None:
         """End `sequence`: it answers, leaves the batch and stays cached as an idle sequence."""
@@ -247,11 +333,11 @@ class DecodeLoop:
         for follower in sequence.followers:  # cancelled before the prompt was read
             self._slots.forget(follower.seq_id)
             follower.sampler.free()
-            sequence.request.settle(follower.index, Answer("", 0))
+            sequence.request.settle(follower.index, Answer(""))
         sequence.sampler.free()
         for redundant in self._slots.release(sequence.seq_id, sequence.kv_tokens):
             llama_cpp.llama_memory_seq_rm(self._memory, redundant, -1, -1)
-        sequence.request.settle(sequence.index, Answer(sequence.text.text, sequence.generated))
+        sequence.request.settle(sequence.index, Answer(sequence.text.text, tuple(sequence.generated)))
 
     def _fail_all(self, error: Exception) -> None:
         """Drop every request in flight with `error` and empty the cache."""

@@ -16,6 +16,7 @@ from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 from codesim.llm.base import ChatParams, Message, PermanentError, Usage
 from codesim.models.decode_loop import Answer, DecodeLoop, DecodeRequest
 from codesim.models.kv_slots import SlotTable
+from codesim.models.prompt_lookup import LookupSettings
 from codesim.models.sampling import SampleSpec
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ class LlamaEngine:
 
     The KV cache holds `kv_tokens` tokens in all (default `CONTEXT_PER_SEQUENCE` x `parallel`),
     shared by the running sequences and up to `idle_sequences` finished ones kept for prefix
-    reuse (default `parallel`). Thread-safe: any thread may call `submit` / `complete`."""
+    reuse (default `parallel`). With `prompt_lookup` set, generating sequences draft tokens
+    from their own history and verify them in the same step (`decode_loop`). Thread-safe: any
+    thread may call `submit` / `complete`."""
 
     def __init__(
         self,
@@ -54,12 +57,14 @@ class LlamaEngine:
         parallel: int = 8,
         kv_tokens: int | None = None,
         idle_sequences: int | None = None,
+        prompt_lookup: LookupSettings | None = None,
     ) -> None:
         self.model_path = model_path
         self.threads = threads
         self.parallel = parallel
         self.kv_tokens = kv_tokens or CONTEXT_PER_SEQUENCE * parallel
         self.idle_sequences = parallel if idle_sequences is None else idle_sequences
+        self.prompt_lookup = prompt_lookup
         self._starting = threading.Lock()
         self._model: LlamaModel | None = None
         self._ctx: Any = None
@@ -76,6 +81,16 @@ class LlamaEngine:
     def generated_tokens(self) -> int:
         """Answer tokens sampled since the model was loaded."""
         return self._loop.generated_tokens if self._loop is not None else 0
+
+    @property
+    def drafted_tokens(self) -> int:
+        """Prompt-lookup draft tokens fed for verification since the model was loaded."""
+        return self._loop.drafted_tokens if self._loop is not None else 0
+
+    @property
+    def accepted_draft_tokens(self) -> int:
+        """The draft tokens accepted (sampled as drafted) since the model was loaded."""
+        return self._loop.accepted_draft_tokens if self._loop is not None else 0
 
     def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage]:
         """One answer to `messages` (blocks until it is generated)."""
@@ -172,7 +187,8 @@ class LlamaEngine:
             self.idle_sequences,
         )
         self._model, self._ctx = model, ctx
-        self._loop = DecodeLoop(ctx, model.vocab, SlotTable(n_seq, self.kv_tokens, self.parallel), N_BATCH)
+        slots = SlotTable(n_seq, self.kv_tokens, self.parallel)
+        self._loop = DecodeLoop(ctx, model.vocab, slots, N_BATCH, self.prompt_lookup)
 
     def close(self) -> None:
         """Stop the decode loop (requests in flight fail), then free the context and the model."""

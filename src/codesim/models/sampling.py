@@ -27,7 +27,8 @@ class Sampler:
 
     def __init__(self, spec: SampleSpec) -> None:
         self._chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
-        if spec.temperature <= 0:
+        self.greedy = spec.temperature <= 0
+        if self.greedy:
             stages = [llama_cpp.llama_sampler_init_greedy()]
         else:
             stages = [
