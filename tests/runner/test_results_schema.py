@@ -75,7 +75,8 @@ def test_each_committed_run_reads_with_the_one_reader(run_dir: Path) -> None:
             assert read_json_object(run_dir / name)["schema_version"] >= 1
     run = load_run(run_dir)
     assert len(run.records) == len({(line.task_id, line.sample_index) for line in read.lines})
-    assert run.dataset == "humaneval" and run.model != "?"
+    dataset = read_json_object(run_dir / "config.json")["dataset"]
+    assert run.dataset == dataset and run_dir.name.startswith(f"{dataset}-") and run.model != "?"
 
 
 def test_a_version_1_line_gets_its_outcome_fields() -> None:
