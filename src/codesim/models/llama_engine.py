@@ -75,22 +75,26 @@ class LlamaEngine:
     @property
     def evaluated_prompt_tokens(self) -> int:
         """Prompt tokens llama.cpp has evaluated since the model was loaded (reused ones not counted)."""
-        return self._loop.evaluated_prompt_tokens if self._loop is not None else 0
+        return self._loop_count("evaluated_prompt_tokens")
 
     @property
     def generated_tokens(self) -> int:
         """Answer tokens sampled since the model was loaded."""
-        return self._loop.generated_tokens if self._loop is not None else 0
+        return self._loop_count("generated_tokens")
 
     @property
     def drafted_tokens(self) -> int:
         """Prompt-lookup draft tokens fed for verification since the model was loaded."""
-        return self._loop.drafted_tokens if self._loop is not None else 0
+        return self._loop_count("drafted_tokens")
 
     @property
     def accepted_draft_tokens(self) -> int:
         """The draft tokens accepted (sampled as drafted) since the model was loaded."""
-        return self._loop.accepted_draft_tokens if self._loop is not None else 0
+        return self._loop_count("accepted_draft_tokens")
+
+    def _loop_count(self, name: str) -> int:
+        """The decode loop's counter `name`; 0 before the model is loaded."""
+        return int(getattr(self._loop, name)) if self._loop is not None else 0
 
     def complete(self, messages: list[Message], params: ChatParams) -> tuple[str, Usage]:
         """One answer to `messages` (blocks until it is generated)."""
