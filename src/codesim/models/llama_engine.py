@@ -178,7 +178,10 @@ class LlamaEngine:
         params.n_seq_max = n_seq
         params.kv_unified = True  # one cache for all sequences: copying a prefix shares its cells
         params.n_threads = params.n_threads_batch = self.threads
-        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED  # as `llama_cpp.Llama` by default
+        # Flash attention skips the masked cells of the other sequences in the unified cache:
+        # without it every token attends over all cells in use (1.4-1.8x slower with 8 long
+        # prompts cached; docs/local-model.md, "Flash attention"). AUTO: on where supported.
+        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_AUTO
         ctx = llama_cpp.llama_init_from_model(model.model, params)
         if ctx is None:
             model.close()
