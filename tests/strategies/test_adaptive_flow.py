@@ -208,6 +208,41 @@ async def test_no_more_candidates_when_one_of_the_first_passes(server, model, ru
     assert result.visible_passed and answers(requests_of(server, "candidate")) == 2
 
 
+async def test_greedy_first_asks_nothing_more_when_the_greedy_candidate_passes(server, model, runner_for) -> None:
+    server.responder = responder({"candidate": lambda r: fenced(BAD_FUNCTIONS[0] if sampled(r) else GOOD_FUNCTION)})
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, greedy_first=True)
+    assert result.visible_passed and result.code == GOOD_FUNCTION and result.outcome == "first_code"
+    assert answers(requests_of(server, "candidate")) == 1 and not any(sampled(r) for r in server.requests)
+    assert not requests_of(server, "probe_inputs")  # one passing code: nothing to agree on
+
+
+async def test_greedy_first_samples_the_others_after_the_greedy_candidate_fails(server, model, runner_for) -> None:
+    samples = iter([BAD_FUNCTIONS[1], GOOD_FUNCTION, GOOD_LOOP])
+    server.responder = responder(
+        {
+            "candidate": lambda r: fenced(next(samples) if sampled(r) else BAD_FUNCTIONS[0]),
+            "probe_inputs": lambda r: PROBE_CALLS,
+        }
+    )
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, greedy_first=True)
+    assert result.visible_passed and result.code in (GOOD_FUNCTION, GOOD_LOOP) and result.outcome == "sample"
+    candidate_requests = requests_of(server, "candidate")
+    assert [int(r.body.get("n") or 1) for r in candidate_requests] == [1, 3]  # the greedy one, then 3 at once
+    assert not sampled(candidate_requests[0]) and sampled(candidate_requests[1])
+    assert any("the first candidate failed: 3 more" in s.note for s in result.trace.steps)
+    assert stages(result).index("visible_tests") < stages(result).index("candidate", 1)  # tested before sampling
+
+
+async def test_greedy_first_still_samples_at_once_without_visible_tests(server, model, runner_for) -> None:
+    server.responder = responder(
+        {"candidate": lambda r: fenced(GOOD_LOOP if sampled(r) else GOOD_FUNCTION), "probe_inputs": lambda r: PROBE_CALLS}
+    )
+    result = await solve_with("codesim-adaptive", model, runner_for, NO_TESTS_PROBLEM, candidates=4, greedy_first=True)
+    assert answers(requests_of(server, "candidate")) == 4
+    selection = next(s for s in result.trace.steps if s.stage == "selection")
+    assert selection.note.startswith("no visible tests: chosen by agreement alone")
+
+
 async def test_escalation_plans_codes_and_debugs_with_a_real_execution_trace(server, model, runner_for) -> None:
     wrong = itertools.cycle(BAD_FUNCTIONS)
     server.responder = responder(

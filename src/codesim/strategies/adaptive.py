@@ -1,7 +1,8 @@
 """CodeSIM-Adaptive: cheap candidates first, selection by execution, CodeSIM only where needed.
 
 1. `candidate`: n direct answers to one prompt (the first at the model's own temperature,
-   greedy by default; the others sampled, asked at once). Each distinct code runs on the
+   greedy by default; the others sampled, asked at once; with `greedy_first`, only after the
+   first one fails the visible tests). Each distinct code runs on the
    visible tests. When none passes, `more_candidates` more samples are asked at once and
    tested the same way (a larger n only where the first n were not enough).
 2. Selection among the codes that pass (all codes when the problem shows no visible tests):
@@ -94,9 +95,19 @@ class CodeSimAdaptive(SessionStrategy):
         return session.finish(best.code if best else None, False, "")
 
     async def _candidates(self, session: TaskSession, tried: dict[int, Candidate]) -> list[Candidate]:
-        """Stage 1: the direct candidates, tested; those that pass."""
+        """Stage 1: the direct candidates, tested; those that pass. With `greedy_first`, the
+        first candidate is asked and tested alone, and the others only when it fails (or when
+        the problem shows no visible tests, where agreement needs several)."""
         options = self.options
         greedy_call = session.ask("candidate", "direct", attempt={"candidate": 1}, max_tokens=options.answer_max_tokens)
+        if options.greedy_first and options.candidates > 1 and session.problem.visible_tests:
+            step = await greedy_call
+            passing = await self._test_answers(session, step, [], tried)
+            if passing:
+                return passing
+            sampled = await self._sampled(session, 2, options.candidates - 1)
+            add_note(sampled[0], f"the first candidate failed: {options.candidates - 1} more")
+            return await self._test_answers(session, None, sampled, tried)
         calls: list[Awaitable[TraceStep | list[TraceStep]]] = [greedy_call]
         if options.candidates > 1:
             calls.append(self._sampled(session, 2, options.candidates - 1))
