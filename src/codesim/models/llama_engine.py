@@ -46,9 +46,10 @@ class LlamaEngine:
 
     The KV cache holds `kv_tokens` tokens in all (default `CONTEXT_PER_SEQUENCE` x `parallel`),
     shared by the running sequences and up to `idle_sequences` finished ones kept for prefix
-    reuse (default `parallel`). With `prompt_lookup` set, generating sequences draft tokens
-    from their own history and verify them in the same step (`decode_loop`). Thread-safe: any
-    thread may call `submit` / `complete`."""
+    reuse (default `parallel`). Flash attention is on unless `flash_attention` is False. With
+    `prompt_lookup` set, generating sequences draft tokens from their own history and verify
+    them in the same step (`decode_loop`). Thread-safe: any thread may call `submit` /
+    `complete`."""
 
     def __init__(
         self,
@@ -58,6 +59,7 @@ class LlamaEngine:
         kv_tokens: int | None = None,
         idle_sequences: int | None = None,
         prompt_lookup: LookupSettings | None = None,
+        flash_attention: bool = True,
     ) -> None:
         self.model_path = model_path
         self.threads = threads
@@ -65,6 +67,7 @@ class LlamaEngine:
         self.kv_tokens = kv_tokens or CONTEXT_PER_SEQUENCE * parallel
         self.idle_sequences = parallel if idle_sequences is None else idle_sequences
         self.prompt_lookup = prompt_lookup
+        self.flash_attention = flash_attention
         self._starting = threading.Lock()
         self._model: LlamaModel | None = None
         self._ctx: Any = None
@@ -179,9 +182,11 @@ class LlamaEngine:
         params.kv_unified = True  # one cache for all sequences: copying a prefix shares its cells
         params.n_threads = params.n_threads_batch = self.threads
         # Flash attention skips the masked cells of the other sequences in the unified cache:
-        # without it every token attends over all cells in use (1.4-1.8x slower with 8 long
-        # prompts cached; docs/local-model.md, "Flash attention"). AUTO: on where supported.
-        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_AUTO
+        # without it every token attends over all cells in use (benchmarks/bench_flash_attention.py).
+        # AUTO: on where the backend supports it.
+        params.flash_attn_type = (
+            llama_cpp.LLAMA_FLASH_ATTN_TYPE_AUTO if self.flash_attention else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+        )
         ctx = llama_cpp.llama_init_from_model(model.model, params)
         if ctx is None:
             model.close()
