@@ -235,7 +235,10 @@ async def test_greedy_first_samples_the_others_after_the_greedy_candidate_fails(
 
 async def test_greedy_first_still_samples_at_once_without_visible_tests(server, model, runner_for) -> None:
     server.responder = responder(
-        {"candidate": lambda r: fenced(GOOD_LOOP if sampled(r) else GOOD_FUNCTION), "probe_inputs": lambda r: PROBE_CALLS}
+        {
+            "candidate": lambda r: fenced(GOOD_LOOP if sampled(r) else GOOD_FUNCTION),
+            "probe_inputs": lambda r: PROBE_CALLS,
+        }
     )
     result = await solve_with("codesim-adaptive", model, runner_for, NO_TESTS_PROBLEM, candidates=4, greedy_first=True)
     assert answers(requests_of(server, "candidate")) == 4
