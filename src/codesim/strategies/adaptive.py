@@ -105,9 +105,8 @@ class CodeSimAdaptive(SessionStrategy):
             passing = await self._test_answers(session, step, [], tried)
             if passing:
                 return passing
-            sampled = await self._sampled(session, 2, options.candidates - 1)
-            add_note(sampled[0], f"the first candidate failed: {options.candidates - 1} more")
-            return await self._test_answers(session, None, sampled, tried)
+            count = options.candidates - 1
+            return await self._sample_and_test(session, 2, count, f"the first candidate failed: {count} more", tried)
         calls: list[Awaitable[TraceStep | list[TraceStep]]] = [greedy_call]
         if options.candidates > 1:
             calls.append(self._sampled(session, 2, options.candidates - 1))
@@ -120,9 +119,17 @@ class CodeSimAdaptive(SessionStrategy):
         """Stage 1b, when none of the first candidates passes: `more_candidates` more sampled
         ones (candidates n + 1, ...: the same requests a larger n would have made), tested."""
         count = self.options.more_candidates
-        sampled = await self._sampled(session, self.options.candidates + 1, count)
+        note = f"none of the first {self.options.candidates} candidates passed: {count} more"
+        return await self._sample_and_test(session, self.options.candidates + 1, count, note, tried)
+
+    async def _sample_and_test(
+        self, session: TaskSession, first_number: int, count: int, why: str, tried: dict[int, Candidate]
+    ) -> list[Candidate]:
+        """`count` sampled candidates from number `first_number`, the first noted with `why`,
+        tested on the visible tests; those that pass."""
+        sampled = await self._sampled(session, first_number, count)
         if sampled:
-            add_note(sampled[0], f"none of the first {self.options.candidates} candidates passed: {count} more")
+            add_note(sampled[0], why)
         return await self._test_answers(session, None, sampled, tried)
 
     async def _sampled(self, session: TaskSession, first_number: int, count: int) -> list[TraceStep]:
