@@ -14,6 +14,7 @@ from cli_support import CODESIM, HUMANEVAL, cli_env, direct_run_argv, run_codesi
 from codesim.llm.base import ChatParams, Message
 from codesim.llm.cache import cache_key
 from codesim.llm.factory import ModelConfig, build_chat_model
+from codesim.llm.openai_provider import request_body
 from codesim.llm.reasoning import is_openai_reasoning_model
 from codesim.testing.fake_llm import FakeLLMServer, FakeReply
 
@@ -172,3 +173,9 @@ def test_a_run_on_a_reasoning_model_records_its_reasoning_tokens(tmp_path: Path)
     assert "cost at list prices" in done.stdout and "reasoning tokens" in done.stdout
     config = json.loads((tmp_path / "out" / "config.json").read_text(encoding="utf-8"))
     assert config["model"]["reasoning_effort"] == "low"
+
+
+@pytest.mark.parametrize(("model", "sends_stop"), [("gpt-4o", True), ("o3-mini", False), ("gpt-5", False)])
+def test_stop_strings_only_where_the_api_accepts_them(model: str, sends_stop: bool) -> None:
+    body = request_body(HELLO, ChatParams(model=model, stop=("\n```\n",)))
+    assert body.get("stop") == (["\n```\n"] if sends_stop else None)

@@ -126,7 +126,7 @@ async def test_sample_filter_keeps_the_first_passing_sample_and_never_escalates(
     # of the lowest candidate number.
     steps = sorted((s for s in result.trace.steps if s.stage == "candidate"), key=lambda s: s.attempt["candidate"])
     answers = [s.response for s in steps]
-    first_passing = next(code for a in answers for code in (GOOD_FUNCTION, GOOD_LOOP) if code in a)
+    first_passing = next(code for a in answers for code in (GOOD_FUNCTION, GOOD_LOOP) if code.rstrip() in a)
     assert result.visible_passed and result.code == first_passing and result.outcome == "sample"
     assert {stage_of(r) for r in server.requests} == {"candidate"}
 
@@ -271,6 +271,34 @@ async def test_escalation_plans_codes_and_debugs_with_a_real_execution_trace(ser
     assert "# Execution trace of the failing test" in debugging_prompt
     assert "line sum_squares:" in debugging_prompt
     assert "Actual output" in debugging_prompt  # the real output of the failing test
+
+
+@pytest.mark.parametrize("fence_stop", [True, False])
+async def test_answers_with_code_end_at_their_first_closing_fence(server, model, runner_for, fence_stop) -> None:
+    # Each answer goes on after its code with a second, wrong block: what a real server sends
+    # back with the stop string is the first block only.
+    def rambling(code: str) -> Callable[[FakeRequest], str]:
+        return lambda r: fenced(code) + "Or, shorter:\n" + fenced(BAD_FUNCTIONS[0])
+
+    server.responder = responder(
+        {
+            "candidate": rambling(BAD_FUNCTIONS[1]),
+            "planning": lambda r: PLAN,
+            "coding": rambling(BAD_FUNCTIONS[2]),
+            "debugging": rambling(GOOD_FUNCTION),
+        }
+    )
+    result = await solve_with(
+        "codesim-adaptive", model, runner_for, candidates=2, more_candidates=0, fence_stop=fence_stop
+    )
+    code_stages = {"candidate", "coding", "debugging"}
+    for request in server.requests:
+        expected = ["\n```\n"] if fence_stop and stage_of(request) in code_stages else None
+        assert request.body.get("stop") == expected, stage_of(request)
+    assert {stage_of(r) for r in server.requests} >= code_stages | {"planning"}
+    # Without the stop, the last block of each answer is the code read: the wrong one.
+    assert result.visible_passed is fence_stop
+    assert (result.code == GOOD_FUNCTION) is fence_stop
 
 
 async def test_no_execution_trace_option_leaves_it_out(server, model, runner_for) -> None:

@@ -42,6 +42,10 @@ _HELP = {
     "debug_rounds": "codesim-adaptive: debugging rounds per failing code (default 2)",
     "debug_candidates": "codesim-adaptive: failing codes debugged per escalation round (default 2)",
     "execution_trace": "codesim-adaptive: show the debugging agent a traced run of the failing test",
+    "fence_stop": (
+        "codesim-adaptive/sample-filter: end answers that carry code at their first closing code fence "
+        "(turn off for models that write code blocks while reasoning in their answer text)"
+    ),
     "answer_max_tokens": "codesim-adaptive: max_tokens of candidate, coding and debugging answers (default 1024)",
     "plan_max_tokens": "codesim-adaptive: max_tokens of planning answers (default 768)",
     "probe_max_tokens": "codesim-adaptive: max_tokens of the probe-input answer (default 256)",

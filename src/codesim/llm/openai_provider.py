@@ -21,8 +21,8 @@ from codesim.llm.tokens import shared_usages
 
 def request_body(messages: list[Message], params: ChatParams) -> dict[str, Any]:
     """The JSON body of `POST /chat/completions` for `messages` and `params`. A reasoning
-    model (o-series, gpt-5) gets `max_completion_tokens` and no sampling knobs; `extra_body`
-    is merged last."""
+    model (o-series, gpt-5) gets `max_completion_tokens` and no sampling knobs or stop strings
+    (the API refuses them); `extra_body` is merged last."""
     body: dict[str, Any] = {
         "model": params.model,
         "messages": [{"role": m.role, "content": m.content} for m in messages],
@@ -34,12 +34,12 @@ def request_body(messages: list[Message], params: ChatParams) -> dict[str, Any]:
         body["max_tokens"] = params.max_tokens
         if params.top_p is not None:
             body["top_p"] = params.top_p
+        if params.stop:
+            body["stop"] = list(params.stop)
     if params.reasoning_effort is not None:
         body["reasoning_effort"] = params.reasoning_effort
     if params.seed is not None:
         body["seed"] = params.seed
-    if params.stop:
-        body["stop"] = list(params.stop)
     return {**body, **params.extra_body_dict()}
 
 

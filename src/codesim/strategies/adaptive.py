@@ -16,6 +16,9 @@
    Rounds stop at the first pass or when the task's budget is spent; then the code that passed
    the most visible tests is returned.
 
+Answers that carry code end at their first closing code fence (`fence_stop`): what a small
+model writes after its code (explanations, the prompt repeated) is never read, only paid for.
+
 `sample-filter` is this strategy with agreement, more candidates and escalation off: the first candidate that
 passes the visible tests (greedy first), else the greedy one.
 """
@@ -44,6 +47,7 @@ T = TypeVar("T")
 SAMPLE_STRIDE = 1000  # sample indices of one task sample's batches: sample_index * STRIDE + ...
 _EVIDENCE_CODES = 2
 _EVIDENCE_CHARS = 800
+CLOSING_FENCE = "\n```\n"  # an opening fence carries a language tag, so this closes the block
 
 
 @dataclass
@@ -75,6 +79,11 @@ class CodeSimAdaptive(SessionStrategy):
 
     options: AdaptiveOptions
 
+    @property
+    def _code_stop(self) -> tuple[str, ...]:
+        """The stop strings of answers that carry code."""
+        return (CLOSING_FENCE,) if self.options.fence_stop else ()
+
     async def run(self, session: TaskSession) -> StrategyResult:
         """Candidates, selection, and escalation when nothing passes."""
         tried: dict[int, Candidate] = {}
@@ -99,7 +108,9 @@ class CodeSimAdaptive(SessionStrategy):
         first candidate is asked and tested alone, and the others only when it fails (or when
         the problem shows no visible tests, where agreement needs several)."""
         options = self.options
-        greedy_call = session.ask("candidate", "direct", attempt={"candidate": 1}, max_tokens=options.answer_max_tokens)
+        greedy_call = session.ask(
+            "candidate", "direct", attempt={"candidate": 1}, max_tokens=options.answer_max_tokens, stop=self._code_stop
+        )
         if options.greedy_first and options.candidates > 1 and session.problem.visible_tests:
             step = await greedy_call
             passing = await self._test_answers(session, step, [], tried)
@@ -144,6 +155,7 @@ class CodeSimAdaptive(SessionStrategy):
             attempt_key="candidate",
             temperature=max(session.model.params.temperature, options.sample_temperature),
             max_tokens=options.answer_max_tokens,
+            stop=self._code_stop,
         )
         for number, step in enumerate(steps, first_number):
             step.attempt = {"candidate": number}
@@ -286,6 +298,7 @@ class CodeSimAdaptive(SessionStrategy):
                         plan=plan,
                         algorithm="",
                         max_tokens=options.answer_max_tokens,
+                        stop=self._code_stop,
                     )
                     for plan in texts
                 ]
@@ -333,6 +346,7 @@ class CodeSimAdaptive(SessionStrategy):
             feedback=candidate.report.feedback(),
             execution_trace=trace or "",
             max_tokens=self.options.answer_max_tokens,
+            stop=self._code_stop,
         )
         return code
 

@@ -106,7 +106,9 @@ class AdaptiveOptions(StrategyOptions):
     none passes: `escalation_rounds` rounds of `plans` plans
     sampled at once (with the failed candidates in the prompt), their code, and up to
     `debug_rounds` debugging rounds for the `debug_candidates` best failing codes, each fed by
-    a real execution trace of the failing test."""
+    a real execution trace of the failing test. With `fence_stop`, answers that carry code end
+    at their first closing code fence (what follows, explanations or a repeated prompt, is never
+    read)."""
 
     candidates: int = _at_least(1, 4)
     greedy_first: bool = False  # sample the other candidates only when the first one fails
@@ -121,6 +123,7 @@ class AdaptiveOptions(StrategyOptions):
     debug_rounds: int = _at_least(0, 2)
     debug_candidates: int = _at_least(1, 2)
     execution_trace: bool = True  # show the debugging agent the failing run's variable values
+    fence_stop: bool = True  # end candidate, coding and debugging answers at their first closing code fence
     answer_max_tokens: int = _at_least(64, 1024)  # candidates, codes and debugging answers
     plan_max_tokens: int = _at_least(64, 768)
     probe_max_tokens: int = _at_least(64, 256)

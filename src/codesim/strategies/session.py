@@ -89,11 +89,12 @@ class TaskSession:
         temperature: float | None = None,
         sample_index: int | None = None,
         max_tokens: int | None = None,
+        stop: tuple[str, ...] = (),
         **context: Any,
     ) -> TraceStep:
         """One LLM call with `template`'s instructions, recorded as a `stage` step."""
         messages = self.messages(template, **context)
-        return await self._call(stage, messages, attempt, self._overrides(temperature, sample_index, max_tokens))
+        return await self._call(stage, messages, attempt, self._overrides(temperature, sample_index, max_tokens, stop))
 
     async def ask_many(
         self,
@@ -105,6 +106,7 @@ class TaskSession:
         attempt_key: str,
         temperature: float | None = None,
         max_tokens: int | None = None,
+        stop: tuple[str, ...] = (),
         **context: Any,
     ) -> list[TraceStep]:
         """`n` answers to one prompt (sample indices `first_index`...), asked at once (one
@@ -112,7 +114,7 @@ class TaskSession:
         its own usage and `attempt_key` numbered 1..n. Fewer than `n` when the call budget
         has less room left."""
         messages = self.messages(template, **context)
-        overrides = self._overrides(temperature, first_index, max_tokens)
+        overrides = self._overrides(temperature, first_index, max_tokens, stop)
         started = time.monotonic()
         results = await self.model.chat_many(messages, n, **overrides)
         seconds = time.monotonic() - started
@@ -122,12 +124,16 @@ class TaskSession:
             for number, result in enumerate(results, 1)
         ]
 
-    def _overrides(self, temperature: float | None, sample_index: int | None, max_tokens: int | None) -> dict[str, Any]:
+    def _overrides(
+        self, temperature: float | None, sample_index: int | None, max_tokens: int | None, stop: tuple[str, ...]
+    ) -> dict[str, Any]:
         overrides: dict[str, Any] = {"sample_index": self.sample_index if sample_index is None else sample_index}
         if temperature is not None:
             overrides["temperature"] = temperature
         if max_tokens is not None:
             overrides["max_tokens"] = max_tokens
+        if stop:
+            overrides["stop"] = stop
         return overrides
 
     async def _call(
@@ -143,12 +149,13 @@ class TaskSession:
         attempt: dict[str, int] | None = None,
         temperature: float | None = None,
         max_tokens: int | None = None,
+        stop: tuple[str, ...] = (),
         **context: Any,
     ) -> tuple[str | None, TraceStep]:
         """An LLM call whose answer must contain code. An answer without code is retried once
         (the answer and a reminder appended as new turns); returns (code or None, first step)."""
         messages = self.messages(template, **context)
-        overrides = self._overrides(temperature, None, max_tokens)
+        overrides = self._overrides(temperature, None, max_tokens, stop)
         step = await self._call(stage, messages, attempt, overrides)
         code = self.code_in(step.response)
         if code is None:

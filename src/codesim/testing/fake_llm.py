@@ -4,7 +4,8 @@ It answers OpenAI chat completions (`POST /v1/chat/completions`), Anthropic mess
 (`POST /v1/messages`) and Gemini `generateContent` (`POST /v1beta/models/M:generateContent`),
 so the official client libraries can be exercised over real HTTP. Answers come from a queue
 of scripted `FakeReply` objects, else from a `responder` function of the request; a request for
-several answers (OpenAI `n`, Gemini `candidateCount`) takes one reply per answer. Used by
+several answers (OpenAI `n`, Gemini `candidateCount`) takes one reply per answer, and each
+answer ends before the request's first stop string, as a real server ends it. Used by
 the tests and by the benchmark scripts; never by the product itself.
 """
 
@@ -15,7 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -88,6 +89,22 @@ def _answers_wanted(protocol: str, body: dict[str, Any]) -> int:
         config = body.get("generationConfig") or body.get("generation_config") or {}
         return int(config.get("candidateCount") or config.get("candidate_count") or 1)
     return 1
+
+
+def _stop_strings(protocol: str, body: dict[str, Any]) -> list[str]:
+    if protocol == "openai":
+        stop = body.get("stop") or []
+        return [stop] if isinstance(stop, str) else list(stop)
+    if protocol == "anthropic":
+        return list(body.get("stop_sequences") or [])
+    config = body.get("generationConfig") or body.get("generation_config") or {}
+    return list(config.get("stopSequences") or config.get("stop_sequences") or [])
+
+
+def _cut_at_stop(reply: FakeReply, stop: list[str]) -> FakeReply:
+    """The reply as a real server sends it: ended before the first stop string, left out."""
+    ends = [i for i in (reply.text.find(s) for s in stop if s) if i >= 0]
+    return replace(reply, text=reply.text[: min(ends)]) if ends else reply
 
 
 def _body_for(protocol: str, model: str, replies: list[FakeReply], prompt_tokens: int) -> dict[str, Any]:
@@ -226,7 +243,8 @@ class FakeLLMServer:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            replies = [self._next_reply(request) for _ in range(_answers_wanted(protocol, body))]
+            stop = _stop_strings(protocol, body)
+            replies = [_cut_at_stop(self._next_reply(request), stop) for _ in range(_answers_wanted(protocol, body))]
             reply = replies[0]
             time.sleep(self.latency_s + reply.delay_s)
             model = body.get("model") or path.split("/models/")[-1].split(":")[0]
