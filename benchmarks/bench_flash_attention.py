@@ -8,7 +8,8 @@ Each measurement is a fresh engine (8 parallel sequences, the provider's default
   read    the 8 prompts evaluated and answered together (prompt chunks attend over every cell
           in use): seconds, and prompt + generated tokens per second
   decode  the same 8 prompts again: their cached sequences are reused, so this is generation
-          beside ~15k cached cells: generated tokens per second
+          beside ~15k cached cells: generated tokens per second (the prompt tokens the engine
+          evaluated again in this pass are printed: 0 when every prefix was reused)
 Off and on alternate within each round (a busy spell on shared cores hits both); the best of
 the rounds is printed, with how many of the 8 `decode` answers are the same text off and on.
 """
@@ -35,6 +36,7 @@ class Measure:
     read_seconds: float
     read_tok_s: float
     decode_tok_s: float
+    decode_prompt_tokens: int  # prompt tokens evaluated again in the decode pass (0 = all reused)
     answers: tuple[str, ...]
 
 
@@ -60,12 +62,13 @@ def measure(model: Path, threads: int, flash_attention: bool, tokens: int) -> Me
     try:
         read_seconds, _ = answer_all(engine, tokens)
         read_tokens = engine.evaluated_prompt_tokens + engine.generated_tokens
-        generated = engine.generated_tokens
+        generated, evaluated = engine.generated_tokens, engine.evaluated_prompt_tokens
         decode_seconds, answers = answer_all(engine, tokens)
         return Measure(
             read_seconds,
             read_tokens / read_seconds,
             (engine.generated_tokens - generated) / decode_seconds,
+            engine.evaluated_prompt_tokens - evaluated,
             tuple(answers),
         )
     finally:
@@ -87,7 +90,8 @@ def main() -> None:
             got = measure(model, args.threads, flash, args.tokens)
             print(
                 f"round {number} flash {'on ' if flash else 'off'}: read {got.read_seconds:.1f} s "
-                f"({got.read_tok_s:.1f} tok/s), decode {got.decode_tok_s:.1f} tok/s",
+                f"({got.read_tok_s:.1f} tok/s), decode {got.decode_tok_s:.1f} tok/s "
+                f"({got.decode_prompt_tokens} prompt tokens evaluated again)",
                 flush=True,
             )
             if flash not in best or got.read_seconds < best[flash].read_seconds:
