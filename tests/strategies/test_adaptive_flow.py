@@ -76,7 +76,7 @@ def answers(requests: list[FakeRequest]) -> int:
 async def test_a_greedy_candidate_that_passes_ends_the_task_at_stage_one(server, model, runner_for) -> None:
     wrong = itertools.cycle(BAD_FUNCTIONS)
     server.responder = responder({"candidate": lambda r: fenced(next(wrong) if sampled(r) else GOOD_FUNCTION)})
-    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4)
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, greedy_first=False)
     assert result.visible_passed and result.outcome == "first_code"
     assert result.code == GOOD_FUNCTION
     assert stages(result)[:4] == ["candidate"] * 4
@@ -101,7 +101,7 @@ async def test_agreement_prefers_the_largest_group_over_the_greedy_candidate(ser
             "probe_inputs": lambda r: PROBE_CALLS,
         }
     )
-    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4)
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, greedy_first=False)
     assert result.visible_passed
     assert result.code in (GOOD_FUNCTION, GOOD_LOOP)
     assert result.outcome == "sample"
@@ -204,13 +204,15 @@ async def test_more_candidates_are_sampled_only_when_none_of_the_first_passes(se
 
 async def test_no_more_candidates_when_one_of_the_first_passes(server, model, runner_for) -> None:
     server.responder = responder({"candidate": lambda r: fenced(BAD_FUNCTIONS[0] if sampled(r) else GOOD_FUNCTION)})
-    result = await solve_with("codesim-adaptive", model, runner_for, candidates=2, more_candidates=3)
+    result = await solve_with(
+        "codesim-adaptive", model, runner_for, candidates=2, more_candidates=3, greedy_first=False
+    )
     assert result.visible_passed and answers(requests_of(server, "candidate")) == 2
 
 
 async def test_greedy_first_asks_nothing_more_when_the_greedy_candidate_passes(server, model, runner_for) -> None:
     server.responder = responder({"candidate": lambda r: fenced(BAD_FUNCTIONS[0] if sampled(r) else GOOD_FUNCTION)})
-    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, greedy_first=True)
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4)  # greedy first by default
     assert result.visible_passed and result.code == GOOD_FUNCTION and result.outcome == "first_code"
     assert answers(requests_of(server, "candidate")) == 1 and not any(sampled(r) for r in server.requests)
     assert not requests_of(server, "probe_inputs")  # one passing code: nothing to agree on
@@ -357,7 +359,7 @@ async def test_calls_started_side_by_side_count_against_the_budget(server, model
 async def test_a_spent_budget_still_returns_a_passing_code(server, model, runner_for) -> None:
     samples = iter([GOOD_FUNCTION, GOOD_LOOP, VISIBLE_ONLY])
     server.responder = responder({"candidate": lambda r: fenced(next(samples) if sampled(r) else VISIBLE_ONLY)})
-    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, task_max_calls=4)
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=4, task_max_calls=4, greedy_first=False)
     assert result.visible_passed and answers(server.requests) == 4  # no probe call: chosen on mutations
     assert result.code in (GOOD_FUNCTION, GOOD_LOOP)
 

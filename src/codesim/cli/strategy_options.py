@@ -24,8 +24,8 @@ _HELP = {
     "test_gen_temperature": "CodeSIM: sampling temperature of the test-generation calls (default 0.8)",
     "candidates": "codesim-adaptive/sample-filter: direct candidates per task, n (greedy + n-1 sampled; default 4)",
     "greedy_first": (
-        "codesim-adaptive: ask the first (greedy) candidate alone; sample the other n-1 only when it fails "
-        "the visible tests or the problem shows none"
+        "codesim-adaptive/sample-filter: ask the first (greedy) candidate alone; sample the other n-1 only when "
+        "it fails the visible tests or the problem shows none (default on; off: all n at once)"
     ),
     "more_candidates": (
         "codesim-adaptive: candidates sampled more when none of the first n passes (default 4; 0 = none)"

@@ -1,8 +1,8 @@
 """CodeSIM-Adaptive: cheap candidates first, selection by execution, CodeSIM only where needed.
 
 1. `candidate`: n direct answers to one prompt (the first at the model's own temperature,
-   greedy by default; the others sampled, asked at once; with `greedy_first`, only after the
-   first one fails the visible tests). Each distinct code runs on the
+   greedy by default; the others sampled, asked at once; with `greedy_first`, the default,
+   only after the first one fails the visible tests or when the problem shows none). Each distinct code runs on the
    visible tests. When none passes, `more_candidates` more samples are asked at once and
    tested the same way (a larger n only where the first n were not enough).
 2. Selection among the codes that pass (all codes when the problem shows no visible tests):

@@ -100,8 +100,8 @@ class AdaptiveOptions(StrategyOptions):
     """CodeSIM-Adaptive (and `sample-filter`, which is it without agreement and escalation).
 
     Stage 1 asks for `candidates` direct answers to one prompt: the first at the model's own
-    temperature (greedy by default), the others at `sample_temperature` (with `greedy_first`,
-    only after the first fails the visible tests, or when there are none); when none passes the
+    temperature (greedy by default), the others at `sample_temperature` (with `greedy_first`, the
+    default, only after the first fails the visible tests, or when there are none); when none passes the
     visible tests, `more_candidates` more are sampled. Stage 2 (escalation) runs only when still
     none passes: `escalation_rounds` rounds of `plans` plans
     sampled at once (with the failed candidates in the prompt), their code, and up to
@@ -111,7 +111,7 @@ class AdaptiveOptions(StrategyOptions):
     read)."""
 
     candidates: int = _at_least(1, 4)
-    greedy_first: bool = False  # sample the other candidates only when the first one fails
+    greedy_first: bool = True  # sample the other candidates only when the first one fails
     more_candidates: int = _at_least(0, 4)  # sampled when none of the first `candidates` passes (0 = none)
     sample_temperature: float = _at_least(0.0, 0.8)
     agreement: bool = True  # choose among passing candidates by agreement on probe inputs
