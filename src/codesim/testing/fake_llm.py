@@ -82,11 +82,16 @@ def _messages_of(protocol: str, body: dict[str, Any]) -> list[tuple[str, str]]:
     return turns
 
 
+def _gemini_config(body: dict[str, Any]) -> dict[str, Any]:
+    """A Gemini request's generation config (REST and SDK spellings)."""
+    return body.get("generationConfig") or body.get("generation_config") or {}
+
+
 def _answers_wanted(protocol: str, body: dict[str, Any]) -> int:
     if protocol == "openai":
         return int(body.get("n") or 1)
     if protocol == "gemini":
-        config = body.get("generationConfig") or body.get("generation_config") or {}
+        config = _gemini_config(body)
         return int(config.get("candidateCount") or config.get("candidate_count") or 1)
     return 1
 
@@ -97,7 +102,7 @@ def _stop_strings(protocol: str, body: dict[str, Any]) -> list[str]:
         return [stop] if isinstance(stop, str) else list(stop)
     if protocol == "anthropic":
         return list(body.get("stop_sequences") or [])
-    config = body.get("generationConfig") or body.get("generation_config") or {}
+    config = _gemini_config(body)
     return list(config.get("stopSequences") or config.get("stop_sequences") or [])
 
 
