@@ -275,6 +275,33 @@ async def test_escalation_plans_codes_and_debugs_with_a_real_execution_trace(ser
     assert "Actual output" in debugging_prompt  # the real output of the failing test
 
 
+@pytest.mark.parametrize(
+    ("model_name", "escalate", "escalated"),
+    [
+        ("qwen2.5-coder-0.5b", None, False),
+        ("qwen2.5-coder-0.5b", True, True),
+        ("fake", None, True),
+        ("fake", False, False),
+    ],
+)
+async def test_escalation_is_off_by_default_only_for_the_embedded_models(
+    server, model, runner_for, model_name, escalate, escalated
+) -> None:
+    server.responder = responder(
+        {
+            "candidate": lambda r: fenced(BAD_FUNCTIONS[0]),
+            "planning": lambda r: PLAN,
+            "coding": lambda r: fenced(GOOD_FUNCTION),
+        }
+    )
+    model.params = dataclasses.replace(model.params, model=model_name)  # the name the strategy sees
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=2, more_candidates=0, escalate=escalate)
+    assert bool(requests_of(server, "planning")) == escalated
+    assert result.visible_passed == escalated
+    skipped_note = f"no escalation: off by default for {model_name}"
+    assert any(skipped_note in s.note for s in result.trace.steps) == (escalate is None and not escalated)
+
+
 @pytest.mark.parametrize("fence_stop", [True, False])
 async def test_answers_with_code_end_at_their_first_closing_fence(server, model, runner_for, fence_stop) -> None:
     # Each answer goes on after its code with a second, wrong block: what a real server sends

@@ -35,7 +35,10 @@ _HELP = {
     "probe_inputs": (
         "codesim-adaptive: probe inputs asked of the model (default 6; 0 = mutations of the visible tests only)"
     ),
-    "escalate": "codesim-adaptive: plan, code and debug when no candidate passes",
+    "escalate": (
+        "codesim-adaptive: plan, code and debug when no candidate passes "
+        "(default on, except for the embedded models qwen2.5-coder-0.5b/1.5b)"
+    ),
     "escalation_rounds": "codesim-adaptive: escalation rounds (default 2)",
     "plans": "codesim-adaptive: plans sampled per escalation round (default 3)",
     "plan_temperature": "codesim-adaptive: temperature of the sampled plans (default 0.7)",

@@ -103,7 +103,8 @@ class AdaptiveOptions(StrategyOptions):
     temperature (greedy by default), the others at `sample_temperature` (with `greedy_first`, the
     default, only after the first fails the visible tests, or when there are none); when none passes the
     visible tests, `more_candidates` more are sampled. Stage 2 (escalation) runs only when still
-    none passes: `escalation_rounds` rounds of `plans` plans
+    none passes (by default not on the embedded local models, see `adaptive.escalates`):
+    `escalation_rounds` rounds of `plans` plans
     sampled at once (with the failed candidates in the prompt), their code, and up to
     `debug_rounds` debugging rounds for the `debug_candidates` best failing codes, each fed by
     a real execution trace of the failing test. With `fence_stop`, answers that carry code end
@@ -116,7 +117,7 @@ class AdaptiveOptions(StrategyOptions):
     sample_temperature: float = _at_least(0.0, 0.8)
     agreement: bool = True  # choose among passing candidates by agreement on probe inputs
     probe_inputs: int = _at_least(0, 6)  # inputs asked of the model for agreement (0 = mutations only)
-    escalate: bool = True
+    escalate: bool | None = None  # None: on, except for the embedded local models (`escalates`)
     escalation_rounds: int = _at_least(0, 2)
     plans: int = _at_least(1, 3)
     plan_temperature: float = _at_least(0.0, 0.7)
