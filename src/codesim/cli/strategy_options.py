@@ -8,6 +8,7 @@ import sys
 import typing
 from typing import Any
 
+from codesim.models.registry import KNOWN_MODELS
 from codesim.strategies.options import StrategyOptions
 from codesim.strategies.registry import STRATEGIES, StrategySpec
 
@@ -37,7 +38,7 @@ _HELP = {
     ),
     "escalate": (
         "codesim-adaptive: plan, code and debug when no candidate passes "
-        "(default on, except for the embedded models qwen2.5-coder-0.5b/1.5b)"
+        f"(default on, except for the embedded models: {', '.join(KNOWN_MODELS)})"
     ),
     "escalation_rounds": "codesim-adaptive: escalation rounds (default 2)",
     "plans": "codesim-adaptive: plans sampled per escalation round (default 3)",
