@@ -280,6 +280,7 @@ async def test_escalation_plans_codes_and_debugs_with_a_real_execution_trace(ser
     [
         ("qwen2.5-coder-0.5b", None, False),
         ("qwen2.5-coder-0.5b", True, True),
+        ("qwen2.5-coder-1.5b-instruct-q4_k_m", None, False),  # the name a --model-path run takes
         ("fake", None, True),
         ("fake", False, False),
     ],

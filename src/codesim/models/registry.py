@@ -4,6 +4,7 @@ and their official download location."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from codesim.errors import UsageError
 
@@ -68,6 +69,12 @@ KNOWN_MODELS: dict[str, KnownModel] = {
     )
 }
 DEFAULT_MODEL = "qwen2.5-coder-0.5b"
+
+
+def is_embedded_model(name: str) -> bool:
+    """Whether `name` is one of the registry's models: by its registry name, or by the stem of
+    its file (the name a run takes from `model_path`)."""
+    return name in KNOWN_MODELS or any(name == Path(m.filename).stem for m in KNOWN_MODELS.values())
 
 
 def known_model(name: str) -> KnownModel:

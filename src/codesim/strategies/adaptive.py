@@ -32,7 +32,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from codesim.models.registry import KNOWN_MODELS
+from codesim.models.registry import is_embedded_model
 from codesim.strategies.agreement import Behaviour, behaviour, choose
 from codesim.strategies.base import StrategyResult, TraceStep
 from codesim.strategies.budget import BudgetExhausted
@@ -79,9 +79,9 @@ class Candidate:
 
 def escalates(option: bool | None, model: str) -> bool:
     """Whether a task with no passing candidate escalates: `option` when set, otherwise yes
-    except for the embedded local models (`KNOWN_MODELS`), on which escalation rarely paid
-    (docs/adaptive.md, "The fifth sitting")."""
-    return option if option is not None else model not in KNOWN_MODELS
+    except for the embedded local models (by registry name or file), on which escalation rarely
+    paid (docs/adaptive.md, "The fifth sitting")."""
+    return option if option is not None else not is_embedded_model(model)
 
 
 class CodeSimAdaptive(SessionStrategy):
