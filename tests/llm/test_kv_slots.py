@@ -1,70 +1,86 @@
-"""The local engine's sequence bookkeeping: prefix choice, LRU eviction, the KV cell bound."""
+"""The local engine's sequence bookkeeping: packed lanes, prefix choice, shelves replaced least
+recently used first."""
 
 from __future__ import annotations
+
+import pytest
 
 from codesim.models.kv_slots import SlotTable
 
 
-def test_a_request_starts_from_the_idle_sequence_sharing_the_longest_prefix() -> None:
-    table = SlotTable(n_seq=4, capacity=1000, parallel=2)
-    first, second = table.admit([1, 2, 3], [10]), table.admit([7, 8], [10])
+def test_a_request_starts_from_the_shelf_sharing_the_longest_prefix() -> None:
+    table = SlotTable(lanes=2, shelves=2)
+    first, second = table.admit([1, 2, 3], 1), table.admit([7, 8], 1)
     assert first is not None and second is not None
-    table.release(first.seq_ids[0], [1, 2, 3, 4])
-    table.release(second.seq_ids[0], [7, 8, 9])
+    kept_first = table.release(first.lanes[0], [1, 2, 3, 4]).shelf
+    kept_second = table.release(0, [7, 8, 9]).shelf  # `second` moved into lane 0
 
-    start = table.admit([1, 2, 3, 5, 6], [20])
+    start = table.admit([1, 2, 3, 5, 6], 1)
 
     assert start is not None
-    assert (start.source, start.shared, start.evicted) == (first.seq_ids[0], 3, [])
-    assert start.seq_ids[0] not in (first.seq_ids[0], second.seq_ids[0])
+    assert (start.lanes, start.source, start.shared) == ([0], kept_first, 3)
+    assert {kept_first, kept_second} == {2, 3}  # the shelves come after the lanes
 
 
 def test_the_prompts_last_token_is_always_evaluated() -> None:
-    table = SlotTable(n_seq=2, capacity=1000, parallel=1)
-    seq = table.admit([1, 2, 3], [5])
+    table = SlotTable(lanes=1, shelves=1)
+    seq = table.admit([1, 2, 3], 1)
     assert seq is not None
-    table.release(seq.seq_ids[0], [1, 2, 3, 4])
+    table.release(seq.lanes[0], [1, 2, 3, 4])
 
-    again = table.admit([1, 2, 3], [5])
+    again = table.admit([1, 2, 3], 1)
 
     assert again is not None and again.shared == 2
 
 
-def test_least_recently_used_idle_sequences_go_first_when_cells_run_out() -> None:
-    table = SlotTable(n_seq=8, capacity=100, parallel=2)
-    ids = {}
-    for tag in (1, 2, 3):
-        admitted = table.admit([tag] * 30, [30])
+def test_running_lanes_stay_packed_when_one_ends() -> None:
+    table = SlotTable(lanes=4, shelves=0)
+    a, b = table.admit([1], 2), table.admit([2], 2)
+    assert a is not None and b is not None
+    assert (a.lanes, b.lanes) == ([0, 1], [2, 3])
+    assert table.admit([3], 1) is None  # every lane runs
+
+    ended_inner = table.release(1, [1, 5])
+    ended_last = table.release(2, [2, 6])  # lane 3 moved into 1: lane 2 is now the last
+
+    assert (ended_inner.moved, ended_inner.shelf) == (3, None)  # no shelves: nothing kept
+    assert ended_last.moved is None
+    assert table.running == 2
+    later = table.admit([4], 2)
+    assert later is not None and later.lanes == [2, 3]
+    with pytest.raises(ValueError, match="lane 3"):
+        SlotTable(lanes=4, shelves=0).release(3, [1])
+
+
+def test_least_recently_used_shelves_are_replaced_first() -> None:
+    table = SlotTable(lanes=1, shelves=2)
+    shelves = {}
+    for tag in (1, 2):
+        admitted = table.admit([tag] * 3, 1)
         assert admitted is not None
-        ids[tag] = admitted.seq_ids[0]
-        table.release(ids[tag], [tag] * 30)
-    extended = table.admit([2] * 30 + [9], [31])  # copies from (touches) [2]; [1] is the oldest
-    assert extended is not None and extended.evicted == [ids[1]]  # 90 + 31 > 100
+        shelves[tag] = table.release(0, [tag] * 3).shelf
+    reuse = table.admit([1] * 3 + [9], 1)  # starts from (touches) [1]: [2] is now the oldest
+    assert reuse is not None and reuse.source == shelves[1]
+    table.release(0, [1] * 3 + [9, 9])  # extends [1]: replaces it on its own shelf
 
-    admitted = table.admit([5], [15])  # 91 + 15 > 100: [3] is now older than [2]
+    admitted = table.admit([5], 1)
+    assert admitted is not None
+    third = table.release(0, [5, 5])
 
-    assert admitted is not None and admitted.evicted == [ids[3]]
-    assert table.cells_counted() == 31 + 30 + 15
-
-
-def test_a_request_waits_while_running_sequences_hold_the_cells_or_the_width() -> None:
-    table = SlotTable(n_seq=4, capacity=100, parallel=2)
-    running = table.admit([1], [80])
-    assert running is not None
-    assert table.admit([2], [30]) is None  # 80 + 30 > 100 and nothing idle to evict
-    assert table.admit([2], [10, 10]) is None  # 1 running + 2 > parallel
-    table.release(running.seq_ids[0], [1, 4, 4])
-    assert table.admit([2], [10, 10]) is not None
+    assert third.shelf == shelves[2]
+    assert table.kept == 2
 
 
-def test_a_finished_sequence_replaces_idle_ones_it_extends() -> None:
-    table = SlotTable(n_seq=4, capacity=1000, parallel=2)
-    plan = table.admit([1, 2], [5])
-    assert plan is not None
-    table.release(plan.seq_ids[0], [1, 2, 3])
-    code = table.admit([1, 2, 3, 4], [5])
-    assert code is not None
+def test_a_finished_sequence_replaces_the_shelves_it_extends() -> None:
+    table = SlotTable(lanes=2, shelves=3)
+    plan, short = table.admit([1, 2], 1), table.admit([1, 2], 1)
+    assert plan is not None and short is not None
+    plan_shelf = table.release(0, [1, 2, 3]).shelf
+    prefix_shelf = table.release(0, [1, 2]).shelf  # `short` moved to lane 0; [1, 2, 3] does not extend it
+    code = table.admit([1, 2, 3, 4], 1)
+    assert code is not None and code.source == plan_shelf
 
-    redundant = table.release(code.seq_ids[0], [1, 2, 3, 4, 5])
+    kept = table.release(0, [1, 2, 3, 4, 5])
 
-    assert redundant == [plan.seq_ids[0]] and table.idle == 1
+    assert {kept.shelf, *kept.emptied} == {plan_shelf, prefix_shelf} and len(kept.emptied) == 1
+    assert table.kept == 1

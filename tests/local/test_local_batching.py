@@ -79,3 +79,24 @@ def test_cancelling_one_call_leaves_the_others_running(real_model_path: Path) ->
     assert all(answer.completion_tokens < 2000 for answer in partial)
     assert "def is_prime" in text and 1 <= usage.completion_tokens <= 24
     assert len(os.path.commonprefix([expected, text])) >= len("```python\ndef is_prime(")
+
+
+def test_a_sequence_moved_into_a_freed_lane_goes_on_from_its_own_cache(real_model_path: Path) -> None:
+    """When the first lane's answer ends, the running sequence behind it moves into that lane
+    (a copy of its KV stream): its answer goes on as it would have without the move."""
+    engine = LlamaEngine(real_model_path, default_threads(), parallel=2)
+    lone = LlamaEngine(real_model_path, default_threads(), parallel=2)
+    counting = [Message("user", "Write the numbers from 1 to 20, separated by commas, and nothing else.")]
+    long_answer = ChatParams(model="local", max_tokens=120)
+    try:
+        short = engine.submit(engine.prompt_tokens(ask("is_prime")), [ChatParams(model="local", max_tokens=3)])
+        moved = engine.submit(engine.prompt_tokens(counting), [long_answer])
+        short.future.result(timeout=120)
+        answer = moved.future.result(timeout=300)[0]
+        expected = lone.complete(counting, long_answer)[0]
+    finally:
+        engine.close()
+        lone.close()
+
+    assert answer.completion_tokens > 3  # it went on after `short` ended and it moved
+    assert answer.text == expected and answer.text.startswith("1, 2, 3")

@@ -68,10 +68,10 @@ async def test_seeded_sampling_is_reproducible_and_stop_ends_the_answer(real_mod
 def test_a_next_stage_evaluates_only_its_new_suffix_and_answers_as_if_cold(real_model_path: Path) -> None:
     """Prefix reuse per sequence: task A's next stage starts from A's idle sequence (not from
     task B's, decoded in between) and evaluates only the tokens after the shared prefix; with
-    a single sequence, the next call trims that sequence in place."""
+    one lane and one shelf, the next call starts from the kept answer and drops its tail."""
     params = ChatParams(model="local", max_tokens=8)
     engine = LlamaEngine(real_model_path, default_threads(), parallel=2)
-    single = LlamaEngine(real_model_path, default_threads(), parallel=1, idle_sequences=0)
+    single = LlamaEngine(real_model_path, default_threads(), parallel=1, idle_sequences=1)
     plan_a, code_a = task_prompt(STATEMENT, "Write a plan."), task_prompt(STATEMENT, "Write the code.")
     plan_b = task_prompt("A different problem about strings.", "Write a plan.")
     try:
@@ -107,7 +107,9 @@ def test_prompts_that_cannot_fit_are_refused_and_answers_are_cut_to_the_cache(re
         )
         with pytest.raises(PermanentError, match=r"the prompt has \d+ tokens but .* holds at most 32768"):
             engine.complete([Message("user", "parcel " * 40_000)], ChatParams(model="local", max_tokens=10))
-        with pytest.raises(PermanentError, match=r"the prompt has \d+ tokens but the KV cache holds 1024 tokens"):
+        with pytest.raises(
+            PermanentError, match=r"the prompt has \d+ tokens but the KV cache holds 256 tokens per sequence"
+        ):
             engine.complete([Message("user", "parcel " * 2_000)], ChatParams(model="local", max_tokens=10))
     finally:
         engine.close()

@@ -5,8 +5,10 @@ of the prompts still being read, up to `n_batch` tokens. New requests join betwe
 (continuous batching); a sequence leaves as soon as it ends (end of generation, a stop string,
 `max_tokens`, or its request cancelled) and stays in the cache as an idle sequence that a later
 prompt with the same prefix starts from. The n answers of one request share one prompt
-evaluation: the prompt is read into the first sequence and copied (`llama_memory_seq_cp`,
-metadata only in a unified KV cache) to the others before they sample.
+evaluation: the prompt is read into the first sequence and copied (`llama_memory_seq_cp`, a
+copy of its KV stream) to the others before they sample. Where each sequence lives, and where
+a finished one is kept, is `kv_slots.SlotTable`'s; the running sequences of a step are fed in
+the order of their ids, so that llama.cpp decodes them as one batch.
 
 With prompt lookup on (`prompt_lookup.LookupSettings`), a generating sequence whose recent
 tokens occurred earlier feeds its last token and a draft of what followed them (logits on
@@ -73,7 +75,8 @@ class DecodeRequest:
 
 @dataclass
 class Sequence:
-    """One answer being produced in llama.cpp sequence `seq_id`."""
+    """One answer being produced in llama.cpp sequence `seq_id` (its lane, which can change
+    when another sequence ends)."""
 
     seq_id: int
     request: DecodeRequest
@@ -90,9 +93,8 @@ class Sequence:
 
 
 class DecodeLoop:
-    """The decode thread of one llama.cpp context (created with `n_seq_max >= slots.n_seq`
-    and a unified KV cache of `slots.capacity` cells); drafts by prompt lookup when
-    `prompt_lookup` is set."""
+    """The decode thread of one llama.cpp context (created with `n_seq_max = slots.n_seq`
+    and one KV stream per sequence); drafts by prompt lookup when `prompt_lookup` is set."""
 
     def __init__(
         self,
@@ -115,6 +117,7 @@ class DecodeLoop:
         self._inbox: queue.SimpleQueue[DecodeRequest | None] = queue.SimpleQueue()
         self._pending: list[DecodeRequest] = []
         self._running: list[Sequence] = []
+        self._lanes: dict[int, Sequence] = {}  # every admitted sequence by lane, followers too
         self._stopping = False
         self._submitting = threading.Lock()
         self.evaluated_prompt_tokens = 0  # every prompt token decoded so far
@@ -170,29 +173,16 @@ class DecodeLoop:
         self._end_cancelled()
         while self._pending:
             request = self._pending[0]
-            reservations = [spec.max_tokens for spec in request.samples]
-            reservations[0] += len(request.prompt)  # the followers share the leader's prompt cells
-            admission = self._slots.admit(request.prompt, reservations)
+            admission = self._slots.admit(request.prompt, len(request.samples))
             if admission is None:
                 return
             self._pending.pop(0)
-            for seq in admission.evicted:
-                if seq != admission.source:
-                    llama_cpp.llama_memory_seq_rm(self._memory, seq, -1, -1)
-            leader_id = admission.seq_ids[0]
-            if admission.source == leader_id:  # the source itself was evicted for this request
-                llama_cpp.llama_memory_seq_rm(self._memory, leader_id, admission.shared, -1)
-            elif admission.source is not None:
-                llama_cpp.llama_memory_seq_cp(self._memory, admission.source, leader_id, 0, admission.shared)
-                if admission.source in admission.evicted:
-                    llama_cpp.llama_memory_seq_rm(self._memory, admission.source, -1, -1)
+            if admission.source is not None:  # whole streams are copied; then the unshared tail goes
+                llama_cpp.llama_memory_seq_cp(self._memory, admission.source, admission.lanes[0], -1, -1)
+                llama_cpp.llama_memory_seq_rm(self._memory, admission.lanes[0], admission.shared, -1)
             request.reused_tokens = admission.shared
-            sequences = [
-                Sequence(
-                    seq_id, request, i, Sampler(spec), AnswerText(spec.stop), [], [], False, self._new_lookup(request)
-                )
-                for i, (seq_id, spec) in enumerate(zip(admission.seq_ids, request.samples, strict=True))
-            ]
+            sequences = [self._new_sequence(lane, request, i) for i, lane in enumerate(admission.lanes)]
+            self._lanes.update((sequence.seq_id, sequence) for sequence in sequences)
             leader = sequences[0]
             leader.kv_tokens = request.prompt[: admission.shared]
             leader.to_feed = request.prompt[admission.shared :]
@@ -200,8 +190,11 @@ class DecodeLoop:
             leader.followers = sequences[1:]
             self._running.append(leader)
 
-    def _new_lookup(self, request: DecodeRequest) -> PromptLookup | None:
-        return None if self._lookup is None else PromptLookup(request.prompt, self._lookup)
+    def _new_sequence(self, lane: int, request: DecodeRequest, index: int) -> Sequence:
+        """The sequence of `request`'s answer `index`, in `lane`, before it reads or samples."""
+        spec = request.samples[index]
+        lookup = None if self._lookup is None else PromptLookup(request.prompt, self._lookup)
+        return Sequence(lane, request, index, Sampler(spec), AnswerText(spec.stop), [], [], False, lookup)
 
     def _end_cancelled(self) -> None:
         for request in [r for r in self._pending if r.cancelled.is_set()]:
@@ -213,7 +206,7 @@ class DecodeLoop:
     def _step(self) -> None:
         if not self._running:
             return
-        generating = [s for s in self._running if not s.reading_prompt]
+        generating = sorted((s for s in self._running if not s.reading_prompt), key=lambda s: s.seq_id)
         reading = [s for s in self._running if s.reading_prompt]
         entries: list[tuple[Sequence, int, bool]] = []
         fed: list[tuple[Sequence, int, list[int]]] = []  # a generating sequence, its first entry, its tokens
@@ -331,13 +324,31 @@ class DecodeLoop:
         """End `sequence`: it answers, leaves the batch and stays cached as an idle sequence."""
         self._running.remove(sequence)
         for follower in sequence.followers:  # cancelled before the prompt was read
-            self._slots.forget(follower.seq_id)
             follower.sampler.free()
+            self._end_lane(follower)
             sequence.request.settle(follower.index, Answer(""))
         sequence.sampler.free()
-        for redundant in self._slots.release(sequence.seq_id, sequence.kv_tokens):
-            llama_cpp.llama_memory_seq_rm(self._memory, redundant, -1, -1)
+        self._end_lane(sequence)
         sequence.request.settle(sequence.index, Answer(sequence.text.text, tuple(sequence.generated)))
+
+    def _end_lane(self, sequence: Sequence) -> None:
+        """Free `sequence`'s lane: its cells go to a shelf, and the last running sequence moves
+        into the lane so that the running lanes stay consecutive."""
+        lane = sequence.seq_id
+        release = self._slots.release(lane, sequence.kv_tokens)
+        del self._lanes[lane]
+        if release.shelf is not None:
+            llama_cpp.llama_memory_seq_cp(self._memory, lane, release.shelf, -1, -1)
+        for shelf in release.emptied:
+            llama_cpp.llama_memory_seq_rm(self._memory, shelf, -1, -1)
+        llama_cpp.llama_memory_seq_rm(self._memory, lane, -1, -1)
+        if release.moved is not None:
+            mover = self._lanes.pop(release.moved)
+            if mover.kv_tokens:
+                llama_cpp.llama_memory_seq_cp(self._memory, release.moved, lane, -1, -1)
+                llama_cpp.llama_memory_seq_rm(self._memory, release.moved, -1, -1)
+            mover.seq_id = lane
+            self._lanes[lane] = mover
 
     def _fail_all(self, error: Exception) -> None:
         """Drop every request in flight with `error` and empty the cache."""
@@ -349,9 +360,9 @@ class DecodeLoop:
             for follower in sequence.followers:
                 follower.sampler.free()
         self._pending, self._running = [], []
+        self._lanes.clear()
         llama_cpp.llama_memory_clear(self._memory, True)
-        for seq in range(self._slots.n_seq):
-            self._slots.forget(seq)
+        self._slots.clear()
 
     def _token_bytes(self, token: int) -> bytes:
         length = llama_cpp.llama_token_to_piece(self._vocab, token, self._piece, len(self._piece), 0, False)

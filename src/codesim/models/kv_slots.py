@@ -1,13 +1,19 @@
-"""Which llama.cpp sequence ids hold what, and how many KV cells they may use.
+"""Which llama.cpp sequence ids hold what.
 
-Pure bookkeeping, no llama.cpp call: the decode loop asks it where a new request starts
-(the idle sequence sharing the longest prefix with its prompt), which idle sequences to evict
-(least recently used first) and whether the KV cache has room, then applies the answer.
+Pure bookkeeping, no llama.cpp call: the decode loop asks it where a new request runs, which
+finished answer its prompt can start from, and where a finished answer is kept; then it
+applies the answer.
 
-A running sequence reserves the cells it may still need (its prompt plus its answer's
-`max_tokens`); an idle one (a finished answer kept for prefix reuse) counts the cells its
-tokens hold. Cells shared by copies are counted once per owner, so the sum is an upper bound
-of the cells in use: admitting while it stays within the capacity never overflows the cache.
+The engine's KV cache has one stream per sequence id (llama.cpp's `kv_unified` off), so a
+token attends only to its own sequence's cells, and every stream holds the same number of
+cells. llama.cpp decodes the sequences of one step together only while their ids are
+consecutive, so the ids are split in two:
+- lanes `0 .. lanes-1`: the running sequences, always packed into `0 .. running-1` (when one
+  ends, the last running one moves into its lane);
+- shelves `lanes .. lanes+shelves-1`: finished answers kept for a later prompt that shares
+  their prefix (least recently used replaced first).
+Moving a sequence between ids is a whole-stream copy in llama.cpp (`llama_memory_seq_cp`
+with no position range).
 """
 
 from __future__ import annotations
@@ -19,14 +25,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Admission:
-    """Where a request starts: its sequence ids (the first evaluates the prompt), the idle
-    sequence to copy the first `shared` prompt tokens from (None: start empty), and the idle
-    sequences to free first (the source, when listed, is freed after the copy)."""
+    """Where a request runs: its lanes (consecutive; the first reads the prompt), and the
+    shelf to copy the first `shared` prompt tokens from (None: start empty)."""
 
-    seq_ids: list[int]
+    lanes: list[int]
     source: int | None
     shared: int
-    evicted: list[int]
+
+
+@dataclass(frozen=True)
+class Release:
+    """What ending a lane does: the shelf its tokens are copied to (None: not kept), the
+    shelves emptied because the kept tokens extend theirs, and the last running lane that
+    moves into the ended one (None: the ended lane was the last)."""
+
+    shelf: int | None
+    emptied: list[int]
+    moved: int | None
 
 
 def common_prefix_length(a: Sequence[int], b: Sequence[int]) -> int:
@@ -40,77 +55,62 @@ def common_prefix_length(a: Sequence[int], b: Sequence[int]) -> int:
 
 
 class SlotTable:
-    """`n_seq` sequence ids over a KV cache of `capacity` cells, at most `parallel` of them
-    running at once."""
+    """`lanes` running sequence ids and `shelves` ids that keep finished answers."""
 
-    def __init__(self, n_seq: int, capacity: int, parallel: int) -> None:
-        self.n_seq = n_seq
-        self.capacity = capacity
-        self.parallel = parallel
-        self._idle: OrderedDict[int, tuple[int, ...]] = OrderedDict()  # least recently used first
-        self._reserved: dict[int, int] = {}  # running sequence id -> cells it may use
+    def __init__(self, lanes: int, shelves: int) -> None:
+        self.lanes = lanes
+        self.shelves = shelves
+        self.running = 0
+        self._shelved: OrderedDict[int, tuple[int, ...]] = OrderedDict()  # least recently used first
 
     @property
-    def running(self) -> int:
-        return len(self._reserved)
+    def n_seq(self) -> int:
+        """All sequence ids: lanes and shelves."""
+        return self.lanes + self.shelves
 
     @property
-    def idle(self) -> int:
-        return len(self._idle)
+    def kept(self) -> int:
+        """How many shelves hold a finished answer."""
+        return len(self._shelved)
 
-    def cells_counted(self) -> int:
-        """The upper bound of the KV cells in use (reserved by running plus held by idle)."""
-        return sum(self._reserved.values()) + sum(map(len, self._idle.values()))
-
-    def admit(self, prompt: Sequence[int], reservations: Sequence[int]) -> Admission | None:
-        """Start a request of `len(reservations)` sequences reserving these cells each (the
-        first one's include the prompt), or None while running sequences leave no room."""
-        if self.running and self.running + len(reservations) > self.parallel:
+    def admit(self, prompt: Sequence[int], answers: int) -> Admission | None:
+        """Start a request of `answers` sequences, or None while the lanes are full."""
+        if self.running + answers > self.lanes:
             return None
         source, shared = self._longest_prefix(prompt)
-        victims = [seq for seq in self._idle if seq != source] + ([source] if source is not None else [])
-        free_ids = [seq for seq in range(self.n_seq) if seq not in self._idle and seq not in self._reserved]
-        cells = self.cells_counted() + sum(reservations)
-        evicted: list[int] = []
-        while len(free_ids) < len(reservations) or cells > self.capacity:
-            if not victims:
-                return None
-            victim = victims.pop(0)
-            evicted.append(victim)
-            free_ids.append(victim)
-            cells -= len(self._idle[victim])
-        for seq in evicted:
-            del self._idle[seq]
-        if source is not None and source in self._idle:
-            self._idle.move_to_end(source)
-        seq_ids = free_ids[: len(reservations)]
-        self._reserved.update(zip(seq_ids, reservations, strict=True))
-        return Admission(seq_ids, source if shared else None, shared, evicted)
+        if source is not None:
+            self._shelved.move_to_end(source)
+        lanes = list(range(self.running, self.running + answers))
+        self.running += answers
+        return Admission(lanes, source, shared)
 
-    def release(self, seq_id: int, tokens: Sequence[int]) -> list[int]:
-        """A running sequence ended holding `tokens` in the cache: keep it idle for prefix reuse
-        (or free it when it holds none). Returns the idle sequences it makes redundant (their
-        tokens are a prefix of its own), now freed: the caller removes them from the cache."""
-        del self._reserved[seq_id]
-        if not tokens:
-            return []
-        redundant = [seq for seq, held in self._idle.items() if common_prefix_length(held, tokens) == len(held)]
-        for seq in redundant:
-            del self._idle[seq]
-        self._idle[seq_id] = tuple(tokens)
-        return redundant
+    def release(self, lane: int, tokens: Sequence[int]) -> Release:
+        """End the sequence in `lane`, which holds `tokens` (kept on a shelf unless empty)."""
+        if not 0 <= lane < self.running:
+            raise ValueError(f"lane {lane} is not running")
+        self.running -= 1
+        moved = self.running if lane != self.running else None
+        if not tokens or not self.shelves:
+            return Release(None, [], moved)
+        extended = [s for s, held in self._shelved.items() if common_prefix_length(held, tokens) == len(held)]
+        for shelf in extended:
+            del self._shelved[shelf]
+        free = [s for s in range(self.lanes, self.n_seq) if s not in self._shelved]
+        shelf = extended[0] if extended else free[0] if free else self._shelved.popitem(last=False)[0]
+        self._shelved[shelf] = tuple(tokens)
+        return Release(shelf, [s for s in extended if s != shelf], moved)
 
-    def forget(self, seq_id: int) -> None:
-        """Free a sequence whose cells were removed from the cache."""
-        self._reserved.pop(seq_id, None)
-        self._idle.pop(seq_id, None)
+    def clear(self) -> None:
+        """Forget every sequence (the cache was emptied)."""
+        self.running = 0
+        self._shelved.clear()
 
     def _longest_prefix(self, prompt: Sequence[int]) -> tuple[int | None, int]:
-        """The idle sequence sharing most leading tokens with `prompt`, and how many it shares
-        (at most all but the prompt's last token, whose logits must be computed)."""
+        """The shelf sharing most leading tokens with `prompt`, and how many it shares (at
+        most all but the prompt's last token, whose logits must be computed)."""
         best, best_shared = None, 0
-        for seq, held in self._idle.items():
+        for shelf, held in self._shelved.items():
             shared = min(common_prefix_length(held, prompt), len(prompt) - 1)
             if shared > best_shared:
-                best, best_shared = seq, shared
+                best, best_shared = shelf, shared
         return best, best_shared

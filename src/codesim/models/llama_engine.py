@@ -21,7 +21,7 @@ from codesim.models.sampling import SampleSpec
 
 log = logging.getLogger(__name__)
 
-CONTEXT_PER_SEQUENCE = 4096  # the default KV cache holds this many tokens per parallel sequence
+CONTEXT_PER_SEQUENCE = 4096  # the default KV cache holds this many tokens per sequence
 N_BATCH = 512  # tokens per decode step (prompt chunks plus one per generating sequence)
 logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)  # llama.cpp's own log lines
 
@@ -44,12 +44,13 @@ def kv_bytes_per_token(model: LlamaModel) -> int:
 class LlamaEngine:
     """One loaded model and one llama.cpp context decoding up to `parallel` sequences per step.
 
-    The KV cache holds `kv_tokens` tokens in all (default `CONTEXT_PER_SEQUENCE` x `parallel`),
-    shared by the running sequences and up to `idle_sequences` finished ones kept for prefix
-    reuse (default `parallel`). Flash attention is on unless `flash_attention` is False. With
-    `prompt_lookup` set, generating sequences draft tokens from their own history and verify
-    them in the same step (`decode_loop`). Thread-safe: any thread may call `submit` /
-    `complete`."""
+    The KV cache has one stream per sequence (`kv_slots`): `parallel` running ones and
+    `idle_sequences` finished ones kept for prefix reuse (default `parallel`), `kv_tokens`
+    tokens in all (default `CONTEXT_PER_SEQUENCE` per sequence), split equally. Flash attention
+    is off unless `flash_attention` is True (benchmarks/bench_decode_scaling.py: on these CPUs
+    it slows generation). With `prompt_lookup` set, generating sequences draft tokens from
+    their own history and verify them in the same step (`decode_loop`). Thread-safe: any
+    thread may call `submit` / `complete`."""
 
     def __init__(
         self,
@@ -59,13 +60,15 @@ class LlamaEngine:
         kv_tokens: int | None = None,
         idle_sequences: int | None = None,
         prompt_lookup: LookupSettings | None = None,
-        flash_attention: bool = True,
+        flash_attention: bool = False,
     ) -> None:
         self.model_path = model_path
         self.threads = threads
         self.parallel = parallel
-        self.kv_tokens = kv_tokens or CONTEXT_PER_SEQUENCE * parallel
         self.idle_sequences = parallel if idle_sequences is None else idle_sequences
+        n_seq = parallel + self.idle_sequences
+        self.sequence_tokens = (kv_tokens or CONTEXT_PER_SEQUENCE * n_seq) // n_seq  # cells per stream
+        self.kv_tokens = self.sequence_tokens * n_seq
         self.prompt_lookup = prompt_lookup
         self.flash_attention = flash_attention
         self._starting = threading.Lock()
@@ -114,7 +117,7 @@ class LlamaEngine:
         if not 1 <= len(samples) <= self.parallel:
             raise ValueError(f"a request asks 1 to {self.parallel} answers, not {len(samples)}")
         loop = self._started()
-        room = min(self._train_context - len(prompt), (self.kv_tokens - len(prompt)) // len(samples))
+        room = min(self._train_context, self.sequence_tokens) - len(prompt)
         if len(prompt) + 1 > self._train_context:
             raise PermanentError(
                 f"the prompt has {len(prompt)} tokens but {self.model_path.name} holds at most "
@@ -122,8 +125,8 @@ class LlamaEngine:
             )
         if room < 1:
             raise PermanentError(
-                f"the prompt has {len(prompt)} tokens but the KV cache holds {self.kv_tokens} tokens "
-                f"for {len(samples)} answers; shorten the prompt or enlarge the cache"
+                f"the prompt has {len(prompt)} tokens but the KV cache holds {self.sequence_tokens} tokens "
+                "per sequence; shorten the prompt or enlarge the cache"
             )
         specs = [
             SampleSpec(
@@ -179,11 +182,10 @@ class LlamaEngine:
         params.n_ctx = self.kv_tokens
         params.n_batch = params.n_ubatch = N_BATCH
         params.n_seq_max = n_seq
-        params.kv_unified = True  # one cache for all sequences: copying a prefix shares its cells
+        # One stream per sequence: a token attends to its own sequence's cells only; in one
+        # unified cache it would attend over every sequence's (benchmarks/bench_decode_scaling.py).
+        params.kv_unified = False
         params.n_threads = params.n_threads_batch = self.threads
-        # Flash attention skips the masked cells of the other sequences in the unified cache:
-        # without it every token attends over all cells in use (benchmarks/bench_flash_attention.py).
-        # AUTO: on where the backend supports it.
         params.flash_attn_type = (
             llama_cpp.LLAMA_FLASH_ATTN_TYPE_AUTO if self.flash_attention else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         )
@@ -192,14 +194,16 @@ class LlamaEngine:
             model.close()
             raise PermanentError(f"llama.cpp could not create a context of {self.kv_tokens} tokens")
         log.info(
-            "llama.cpp KV cache: %d tokens (%.0f MB), up to %d sequences decoded together, %d kept for reuse",
+            "llama.cpp KV cache: %d tokens (%.0f MB), %d per sequence; up to %d sequences decoded together, "
+            "%d kept for reuse",
             self.kv_tokens,
             self.kv_tokens * kv_bytes_per_token(model) / 2**20,
+            self.sequence_tokens,
             self.parallel,
             self.idle_sequences,
         )
         self._model, self._ctx = model, ctx
-        slots = SlotTable(n_seq, self.kv_tokens, self.parallel)
+        slots = SlotTable(self.parallel, self.idle_sequences)
         self._loop = DecodeLoop(ctx, model.vocab, slots, N_BATCH, self.prompt_lookup)
 
     def close(self) -> None:
