@@ -3,8 +3,8 @@
 Each step builds one `llama_batch`: the next token of every generating sequence, then chunks
 of the prompts still being read, up to `n_batch` tokens. New requests join between steps
 (continuous batching); a sequence leaves as soon as it ends (end of generation, a stop string,
-`max_tokens`, or its request cancelled) and stays in the cache as an idle sequence that a later
-prompt with the same prefix starts from. The n answers of one request share one prompt
+`max_tokens`, or its request cancelled) and is kept in the cache, on a shelf, for a later
+prompt with the same prefix to start from. The n answers of one request share one prompt
 evaluation: the prompt is read into the first sequence and copied (`llama_memory_seq_cp`, a
 copy of its KV stream) to the others before they sample. Where each sequence lives, and where
 a finished one is kept, is `kv_slots.SlotTable`'s; the running sequences of a step are fed in
@@ -321,7 +321,7 @@ class DecodeLoop:
         return not stopped and len(sequence.generated) < sequence.request.samples[sequence.index].max_tokens
 
     def _finish(self, sequence: Sequence) -> None:
-        """End `sequence`: it answers, leaves the batch and stays cached as an idle sequence."""
+        """End `sequence`: it answers, leaves the batch and is kept on a shelf."""
         self._running.remove(sequence)
         for follower in sequence.followers:  # cancelled before the prompt was read
             follower.sampler.free()
