@@ -177,11 +177,11 @@ class LlamaEngine:
             stop_token_ids=[model.token_eos()],
         )
         self._train_context = model.n_ctx_train()
-        n_seq = self.parallel + self.idle_sequences
+        slots = SlotTable(self.parallel, self.idle_sequences)
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = self.kv_tokens
         params.n_batch = params.n_ubatch = N_BATCH
-        params.n_seq_max = n_seq
+        params.n_seq_max = slots.n_seq
         # One stream per sequence: a token attends to its own sequence's cells only; in one
         # unified cache it would attend over every sequence's (benchmarks/bench_decode_scaling.py).
         params.kv_unified = False
@@ -203,7 +203,6 @@ class LlamaEngine:
             self.idle_sequences,
         )
         self._model, self._ctx = model, ctx
-        slots = SlotTable(self.parallel, self.idle_sequences)
         self._loop = DecodeLoop(ctx, model.vocab, slots, N_BATCH, self.prompt_lookup)
 
     def close(self) -> None:
