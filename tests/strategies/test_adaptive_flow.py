@@ -106,8 +106,43 @@ async def test_agreement_prefers_the_largest_group_over_the_greedy_candidate(ser
     assert result.code in (GOOD_FUNCTION, GOOD_LOOP)
     assert result.outcome == "sample"
     assert len(requests_of(server, "probe_inputs")) == 1
+    assert answers(requests_of(server, "candidate")) == 4  # no tie: no more votes
     selection = next(s for s in result.trace.steps if s.stage == "selection")
     assert "largest of 2 groups" in selection.note and "(2 of 3)" in selection.note
+
+
+def tie_then_votes_responder(server: FakeLLMServer) -> None:
+    """Greedy VISIBLE_ONLY; samples GOOD_FUNCTION and a failing code (a tie of two groups of
+    one), then GOOD_LOOP and a failing code for any further votes."""
+    samples = iter([GOOD_FUNCTION, BAD_FUNCTIONS[0], GOOD_LOOP, BAD_FUNCTIONS[1]])
+    server.responder = responder(
+        {
+            "candidate": lambda r: fenced(next(samples) if sampled(r) else VISIBLE_ONLY),
+            "probe_inputs": lambda r: PROBE_CALLS,
+        }
+    )
+
+
+async def test_a_tie_between_groups_asks_for_more_votes(server, model, runner_for) -> None:
+    tie_then_votes_responder(server)
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=3, greedy_first=False, tie_votes=2)
+    assert result.code in (GOOD_FUNCTION, GOOD_LOOP) and result.outcome == "sample"
+    votes = [r for r in requests_of(server, "candidate") if int(r.body.get("n") or 1) == 2]
+    assert len(votes) == 2 and all(sampled(r) for r in votes)  # the first samples, then the tie's votes
+    numbers = sorted(s.attempt["candidate"] for s in result.trace.steps if s.stage == "candidate")
+    assert numbers == [1, 2, 3, 4, 5]
+    selection = next(s for s in result.trace.steps if s.stage == "selection")
+    assert "(2 of 3)" in selection.note and "after a tie, 2 more candidates sampled" in selection.note
+    assert len(requests_of(server, "probe_inputs")) == 1  # the voters run on the same probes
+
+
+async def test_without_tie_votes_a_tie_goes_to_the_earliest_candidate(server, model, runner_for) -> None:
+    tie_then_votes_responder(server)
+    result = await solve_with("codesim-adaptive", model, runner_for, candidates=3, greedy_first=False, tie_votes=0)
+    assert result.code == VISIBLE_ONLY and result.outcome == "first_code"
+    assert answers(requests_of(server, "candidate")) == 3
+    selection = next(s for s in result.trace.steps if s.stage == "selection")
+    assert "tie between groups of 1" in selection.note
 
 
 async def test_without_agreement_the_first_passing_candidate_is_kept(server, model, runner_for) -> None:

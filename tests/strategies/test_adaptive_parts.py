@@ -60,9 +60,11 @@ def test_behaviour_equates_finished_outputs_and_same_failures() -> None:
 
 def test_choose_takes_the_largest_group_then_the_earliest() -> None:
     a, b = (("out", "1"),), (("out", "2"),)
-    assert choose([1, 2, 3], {1: a, 2: b, 3: b}).candidate == 2
+    largest = choose([1, 2, 3], {1: a, 2: b, 3: b})
+    assert largest.candidate == 2 and not largest.tied
     tie = choose([4, 2, 3, 5], {4: a, 2: b, 3: a, 5: b})
-    assert tie.candidate == 4 and "tie" in tie.reason
+    assert tie.candidate == 4 and tie.tied and "tie" in tie.reason
+    assert not choose([1, 2], {1: a, 2: a}).tied
     assert choose([7], {7: a}).group_size == 1
 
 

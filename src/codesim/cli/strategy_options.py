@@ -36,6 +36,10 @@ _HELP = {
     "probe_inputs": (
         "codesim-adaptive: probe inputs asked of the model (default 6; 0 = mutations of the visible tests only)"
     ),
+    "tie_votes": (
+        "codesim-adaptive: candidates sampled more when the largest groups agreeing on the probes tie "
+        "(default 4; 0 = none)"
+    ),
     "escalate": (
         "codesim-adaptive: plan, code and debug when no candidate passes "
         f"(default on, except for the embedded models: {', '.join(KNOWN_MODELS)})"

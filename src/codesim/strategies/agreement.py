@@ -3,7 +3,7 @@
 Candidates that output the same on every probe form a group; the largest group wins (AlphaCode's
 clustering, CodeT's agreement without its generated expected outputs); ties go to the group of
 the earliest candidate (the greedy one comes first), and within a group the earliest candidate
-is returned.
+is returned. A `Choice` says when it was a tie, so that the caller can ask for more votes.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class Choice:
     group_size: int
     groups: int
     reason: str
+    tied: bool = False  # another group is as large as the chosen one
 
 
 def choose(order: Sequence[int], behaviours: Mapping[int, Behaviour]) -> Choice:
@@ -50,10 +51,11 @@ def choose(order: Sequence[int], behaviours: Mapping[int, Behaviour]) -> Choice:
         groups.setdefault(behaviours[candidate], []).append(candidate)
     ranked = sorted(groups.values(), key=lambda members: (-len(members), order.index(members[0])))
     best = ranked[0]
+    tied = len(ranked) > 1 and len(ranked[1]) == len(best)
     if len(groups) == 1:
         reason = f"all {len(order)} candidates agree on every probe"
-    elif len(ranked) > 1 and len(ranked[1]) == len(best):
+    elif tied:
         reason = f"tie between groups of {len(best)}: the group of the earliest candidate"
     else:
         reason = f"largest of {len(groups)} groups that agree on every probe ({len(best)} of {len(order)})"
-    return Choice(best[0], len(best), len(groups), reason)
+    return Choice(best[0], len(best), len(groups), reason, tied)

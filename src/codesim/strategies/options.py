@@ -117,6 +117,7 @@ class AdaptiveOptions(StrategyOptions):
     sample_temperature: float = _at_least(0.0, 0.8)
     agreement: bool = True  # choose among passing candidates by agreement on probe inputs
     probe_inputs: int = _at_least(0, 6)  # inputs asked of the model for agreement (0 = mutations only)
+    tie_votes: int = _at_least(0, 4)  # candidates sampled more when the largest agreeing groups tie (0 = none)
     escalate: bool | None = None  # None: on, except for the embedded local models (`escalates`)
     escalation_rounds: int = _at_least(0, 2)
     plans: int = _at_least(1, 3)

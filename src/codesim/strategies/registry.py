@@ -153,7 +153,7 @@ _SPECS = (
         "the greedy answer plus n-1 samples; the first that passes the visible tests, else the greedy one",
         CodeSimAdaptive,
         AdaptiveOptions,
-        fixed={"agreement": False, "more_candidates": 0, "escalate": False},
+        fixed={"agreement": False, "more_candidates": 0, "tie_votes": 0, "escalate": False},
         aliases=("SampleFilter",),
     ),
 )
