@@ -52,9 +52,12 @@ def run_dir(strategy: str, model: str, dataset: str = "humaneval", tag: str = ""
     return RESULTS_ROOT / f"{dataset}-{variant}-{model}"
 
 
-def run_strategy(strategy: str, model: str, extra: list[str], dataset: str = "humaneval", tag: str = "") -> int:
-    """`codesim run` for one strategy on the subset (resumes when the directory exists), one
-    task at a time by default (per-task seconds then measure the task, not its wait)."""
+def run_strategy(
+    strategy: str, model: str, extra: list[str], dataset: str = "humaneval", tag: str = "", out: Path | None = None
+) -> int:
+    """`codesim run` for one strategy on the subset into `out` (default: its `run_dir`; resumes
+    when the directory exists), one task at a time by default (per-task seconds then measure the
+    task, not its wait)."""
     task_ids, data_flags = subset(dataset)
     concurrency = [] if "--concurrency" in extra else ["--concurrency", "1"]
     command = [
@@ -74,7 +77,7 @@ def run_strategy(strategy: str, model: str, extra: list[str], dataset: str = "hu
         "--task-ids",
         ",".join(task_ids),
         "--out",
-        str(run_dir(strategy, model, dataset, tag)),
+        str(out or run_dir(strategy, model, dataset, tag)),
         *concurrency,
         *extra,
     ]
